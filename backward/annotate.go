@@ -1,0 +1,219 @@
+// Package backward runs reverse-mode differentiation over a graph.Graph and
+// returns the annotations chainviz draws and prints: each node's gradient
+// and, for each edge, its local derivative, the upstream gradient and the
+// gradient that flows back along it.
+package backward
+
+import (
+	"github.com/chainviz/chainviz/graph"
+)
+
+// Annotated is a graph with its backward pass: gradients of the output with
+// respect to every node, and the flow along every edge.
+type Annotated struct {
+	Graph *graph.Graph
+	// Grads holds ∂output/∂node for each node, indexed by node ID. It is nil
+	// for constants and grad: false leaves. A node that does not reach the
+	// output has a zero gradient.
+	Grads []*graph.Tensor
+	// Edges has one entry per input slot, in node order then argument
+	// order.
+	Edges []Edge
+	// Warnings are the loader's warnings plus those found while
+	// differentiating.
+	Warnings graph.Diagnostics
+	// GradNodes holds, for each node ID, the node of the backward graph
+	// that computes its gradient (nil where Grads is nil). Differentiating
+	// these again gives higher-order derivatives.
+	GradNodes []*graph.Node
+	// Tape lists every node the backward pass built, in creation order.
+	Tape []*graph.Node
+}
+
+// Edge is one input slot of an op node, annotated with the backward flow.
+type Edge struct {
+	From, To *graph.Node
+	// Arg is the index of the slot in To's inputs.
+	Arg int
+	// Local is ∂To/∂From: a scalar when both ends are scalars, otherwise the
+	// Jacobian as a [size(To), size(From)] matrix, or nil when that would
+	// have more than MaxJacobian entries.
+	Local *graph.Tensor
+	// LocalExpr is a short formula for the local derivative, such as "x",
+	// "1[z1>0]" or "xᵀ".
+	LocalExpr string
+	// Upstream is ∂output/∂To, with To's shape (nil when To has no
+	// gradient).
+	Upstream *graph.Tensor
+	// Grad is what flows back into From along this edge, with From's shape
+	// (nil when From has no gradient).
+	Grad *graph.Tensor
+}
+
+// MaxJacobian is the largest number of entries a per-edge Jacobian may have
+// to be written out.
+const MaxJacobian = 4096
+
+// Grad returns ∂output/∂node for the named node, or nil when the node has no
+// gradient or does not exist.
+func (a *Annotated) Grad(name string) *graph.Tensor {
+	n := a.Graph.Node(name)
+	if n == nil {
+		return nil
+	}
+	return a.Grads[n.ID]
+}
+
+// Value returns the forward value of the named node, or nil.
+func (a *Annotated) Value(name string) *graph.Tensor {
+	n := a.Graph.Node(name)
+	if n == nil {
+		return nil
+	}
+	return n.Value
+}
+
+// EdgesInto returns the edges whose To is n, in argument order.
+func (a *Annotated) EdgesInto(n *graph.Node) []Edge {
+	var out []Edge
+	for _, e := range a.Edges {
+		if e.To == n {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// EdgesFrom returns the edges whose From is n, in node then argument order;
+// n's gradient is the sum of their Grads.
+func (a *Annotated) EdgesFrom(n *graph.Node) []Edge {
+	var out []Edge
+	for _, e := range a.Edges {
+		if e.From == n {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// Annotate runs the backward pass of g from its output and annotates every
+// node and edge. The error, if any, is a graph.Diagnostics naming the node
+// whose gradient is not finite and its inputs' values.
+func Annotate(g *graph.Graph) (*Annotated, error) {
+	if g == nil || g.Output == nil {
+		return nil, graph.Diagnostics{{Summary: "the graph has no output"}}
+	}
+	b := graph.NewBuilder(g.Len())
+	seed := b.Const(1)
+	if !g.Output.Value.IsScalar() {
+		// A tensor output is differentiated as the sum of its elements, as
+		// PyTorch's backward with a gradient of ones does.
+		seed = b.BroadcastTo(seed, g.Output.Shape)
+	}
+	gradNodes, edgeGrads, failed := Backprop(b, g.Nodes, g.Output, seed)
+	if failed != nil {
+		return nil, notFinite(failed)
+	}
+	a := &Annotated{Graph: g, Grads: make([]*graph.Tensor, g.Len()), GradNodes: make([]*graph.Node, g.Len()), Tape: b.Nodes}
+	a.Warnings = append(a.Warnings, g.Warnings...)
+	for _, n := range g.Nodes {
+		if n.NoGrad {
+			continue
+		}
+		if gn := gradNodes[n.ID]; gn != nil {
+			a.Grads[n.ID], a.GradNodes[n.ID] = gn.Value, gn
+		} else {
+			a.Grads[n.ID] = graph.Zeros(n.Shape)
+		}
+	}
+	for _, n := range g.Nodes {
+		if n.IsLeaf() {
+			continue
+		}
+		contrib := edgeGrads[n.ID]
+		names := n.InputNames()
+		for i, in := range n.Inputs {
+			e := Edge{From: in, To: n, Arg: i, Upstream: a.Grads[n.ID], LocalExpr: n.Op.Local(names, n.DisplayName(), i)}
+			e.Local = localJacobian(n, i)
+			if !in.NoGrad {
+				if contrib != nil && contrib[i] != nil {
+					e.Grad = contrib[i].Value
+				} else {
+					e.Grad = graph.Zeros(in.Shape)
+				}
+			}
+			a.Edges = append(a.Edges, e)
+		}
+		a.Warnings = append(a.Warnings, kinkWarnings(n)...)
+	}
+	return a, nil
+}
+
+// localJacobian returns ∂n/∂(input arg) at the current values: a scalar when
+// both are scalars, otherwise the [size(n), size(input)] Jacobian, or nil
+// when that is larger than MaxJacobian or not finite. Row k is the
+// vector–Jacobian product of the k-th unit vector, computed with the op's
+// own derivative rule on a scratch tape.
+func localJacobian(n *graph.Node, arg int) *graph.Tensor {
+	in := n.Inputs[arg]
+	rows, cols := graph.Size(n.Shape), graph.Size(in.Shape)
+	if rows*cols > MaxJacobian {
+		return nil
+	}
+	need := make([]bool, len(n.Inputs))
+	need[arg] = true
+	b := graph.NewBuilder(0)
+	row := func(g *graph.Node) *graph.Tensor {
+		c := n.Op.VJP(b, n, g, need)[arg]
+		if c == nil {
+			return graph.Zeros(in.Shape)
+		}
+		return b.SumTo(c, in.Shape).Value
+	}
+	if len(n.Shape) == 0 && len(in.Shape) == 0 {
+		v := row(b.Const(1))
+		if b.Err != nil {
+			return nil
+		}
+		return v
+	}
+	jac := graph.Zeros([]int{rows, cols})
+	for k := 0; k < rows; k++ {
+		unit := graph.Zeros(n.Shape)
+		unit.Data[k] = 1
+		g := &graph.Node{Kind: graph.KindConst, Value: unit, Shape: unit.Shape, NoGrad: true}
+		copy(jac.Data[k*cols:(k+1)*cols], row(g).Data)
+	}
+	if b.Err != nil {
+		return nil
+	}
+	return jac
+}
+
+// notFinite reports a backward step whose gradient is NaN or infinite,
+// with the values of the node's inputs.
+func notFinite(n *graph.Node) graph.Diagnostics {
+	vals := make([]*graph.Tensor, len(n.Inputs))
+	for i, in := range n.Inputs {
+		vals[i] = in.Value
+	}
+	e := &graph.EvalError{Op: n.Op.Name, Inputs: vals}
+	return graph.Diagnostics{{Severity: graph.Error, Pos: n.Pos,
+		Summary: "the gradient through " + n.Name + " = " + n.Op.Formula(n.InputNames()) +
+			" is not finite (the derivative overflows or divides by zero here): " + e.InputsText(n.InputNames())}}
+}
+
+// kinkWarnings warns when a relu is evaluated exactly at 0, where it is not
+// differentiable and the derivative 0 is used, as PyTorch does.
+func kinkWarnings(n *graph.Node) graph.Diagnostics {
+	if n.Op.Name != "relu" {
+		return nil
+	}
+	for _, v := range n.Inputs[0].Value.Data {
+		if v == 0 {
+			return graph.Diagnostics{{Severity: graph.Warning, Pos: n.Pos,
+				Summary: n.Name + " = ReLU(" + n.Inputs[0].DisplayName() + ") is evaluated at 0, where it is not differentiable; its derivative there is taken as 0 (as PyTorch does)"}}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,111 @@
+// Command chainviz turns a YAML description of a computation graph into the
+// annotated backward pass (values, gradients, local derivatives) and into
+// diagrams of it.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/chainviz/chainviz/graph"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// streams are the standard streams a command uses, so that commands can be
+// tested without a process.
+type streams struct {
+	in       io.Reader
+	out, err io.Writer
+}
+
+// specError marks a failure caused by a spec (invalid, or not evaluable):
+// exit status 1. Any other error from the command line is a usage error:
+// exit status 2.
+type specError struct{ err error }
+
+func (e specError) Error() string { return e.err.Error() }
+
+// failed is returned once every diagnostic has been printed already.
+var errReported = errors.New("reported")
+
+// run executes the command line args and returns the exit status.
+func run(args []string, in io.Reader, out, errw io.Writer) int {
+	s := streams{in: in, out: out, err: errw}
+	root := newRootCmd(s)
+	root.SetArgs(args)
+	root.SetIn(in)
+	root.SetOut(out)
+	root.SetErr(errw)
+	err := root.Execute()
+	var se specError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &se):
+		if se.err != errReported {
+			fmt.Fprintln(errw, se.err)
+		}
+		return 1
+	default:
+		fmt.Fprintf(errw, "chainviz: %v\nRun 'chainviz --help' for usage.\n", err)
+		return 2
+	}
+}
+
+// newRootCmd builds the command tree.
+func newRootCmd(s streams) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "chainviz",
+		Short: "Annotate and draw backpropagation through a computation graph",
+		Long: "chainviz reads a small YAML description of a computation graph, evaluates it,\n" +
+			"runs the backward pass and prints or draws every node's value and gradient and\n" +
+			"every edge's local derivative and upstream gradient.",
+		SilenceErrors: true,
+		SilenceUsage:  true,
+	}
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return err })
+	root.CompletionOptions.HiddenDefaultCmd = true
+	root.AddCommand(newAnnotateCmd(s))
+	return root
+}
+
+// loadSpec reads the spec at path ("-" for the input stream) and loads it,
+// printing its warnings. A failure is a specError carrying the diagnostics.
+func loadSpec(s streams, path string) (*graph.Graph, error) {
+	var src []byte
+	var err error
+	file := path
+	if path == "-" {
+		file = "<stdin>"
+		src, err = io.ReadAll(s.in)
+	} else {
+		src, err = os.ReadFile(path)
+	}
+	if err != nil {
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return nil, specError{fmt.Errorf("%s: cannot read the spec: %v", file, err)}
+	}
+	g, err := graph.Load(file, src)
+	if err != nil {
+		return nil, specError{err}
+	}
+	printWarnings(s, g.Warnings)
+	return g, nil
+}
+
+// printWarnings writes each warning to the error stream.
+func printWarnings(s streams, ws graph.Diagnostics) {
+	for _, w := range ws {
+		fmt.Fprintln(s.err, w.String())
+	}
+}

@@ -1,0 +1,306 @@
+package graph
+
+import (
+	"container/heap"
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// build resolves names, orders the nodes topologically, checks shapes and
+// evaluates a parsed spec. Problems are added to p.diags.
+func (p *parser) build(s *rawSpec) *Graph {
+	g := &Graph{Name: s.name, Title: s.title, Description: s.description, byName: map[string]*Node{}}
+	defined := map[string]Pos{}
+	define := func(name string, pos Pos) bool {
+		if prev, dup := defined[name]; dup {
+			p.errorf(pos, "%q is already defined at line %d, column %d; leaves and nodes share one namespace", name, prev.Line, prev.Col)
+			return false
+		}
+		defined[name] = pos
+		return true
+	}
+	for _, l := range s.leaves {
+		if define(l.name, l.pos) {
+			g.add(&Node{Name: l.name, Kind: l.kind, Shape: l.value.Shape, Value: l.value, NoGrad: l.noGrad, Label: l.label, Pos: l.pos})
+		}
+	}
+	ops := make([]*Node, 0, len(s.nodes))
+	for _, rn := range s.nodes {
+		if define(rn.name, rn.pos) {
+			ops = append(ops, &Node{Name: rn.name, Kind: KindOp, Op: rn.op, Label: rn.label, Pos: rn.pos})
+		}
+	}
+	if len(ops) == 0 {
+		return g
+	}
+	byName := make(map[string]*Node, len(ops))
+	for _, n := range ops {
+		byName[n.Name] = n
+	}
+	// Literals become anonymous constants, numbered in order of appearance.
+	consts := 0
+	for _, rn := range s.nodes {
+		n := byName[rn.name]
+		if n == nil || n.Pos != rn.pos {
+			continue // A duplicate definition, already reported.
+		}
+		for _, a := range rn.args {
+			n.InputPos = append(n.InputPos, a.pos)
+			if a.isLit {
+				consts++
+				c := g.add(&Node{Name: fmt.Sprintf("#%d", consts), Kind: KindConst, Value: Scalar(a.literal), NoGrad: true, Pos: a.pos})
+				n.Inputs = append(n.Inputs, c)
+				continue
+			}
+			ref := g.byName[a.ref]
+			if ref == nil {
+				ref = byName[a.ref]
+			}
+			if ref == nil {
+				p.errorf(a.pos, "undefined name %q used by %s%s", a.ref, rn.name, didYouMean(a.ref, sortedKeys(defined)))
+				continue
+			}
+			if ref == n {
+				p.errorf(a.pos, "%s uses itself as an input (a cycle: %s → %s)", n.Name, n.Name, n.Name)
+				continue
+			}
+			n.Inputs = append(n.Inputs, ref)
+		}
+	}
+	if len(p.diags) > 0 {
+		return g
+	}
+	order := p.topoSort(ops)
+	if order == nil {
+		return g
+	}
+	for _, n := range order {
+		g.add(n)
+	}
+	g.Output = ops[len(ops)-1]
+	if s.output != "" {
+		g.Output = g.byName[s.output]
+		if g.Output == nil {
+			p.errorf(s.outputPos, "output: undefined name %q%s", s.output, didYouMean(s.output, sortedKeys(defined)))
+			return g
+		}
+	}
+	if !p.inferShapes(g) {
+		return g
+	}
+	p.evaluate(g)
+	p.warnUnreached(g)
+	return g
+}
+
+// nodeHeap orders ready nodes by their position in the file.
+type nodeHeap []*Node
+
+func (h nodeHeap) Len() int           { return len(h) }
+func (h nodeHeap) Less(i, j int) bool { return h[i].ID < h[j].ID }
+func (h nodeHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *nodeHeap) Push(x any)        { *h = append(*h, x.(*Node)) }
+func (h *nodeHeap) Pop() any {
+	old := *h
+	n := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return n
+}
+
+// topoSort orders op nodes so that every node comes after its inputs,
+// breaking ties by file order (Kahn's algorithm with a priority queue). It
+// reports cycles and returns nil when there is one.
+func (p *parser) topoSort(ops []*Node) []*Node {
+	// While sorting, ID holds the file index.
+	index := make(map[*Node]int, len(ops))
+	for i, n := range ops {
+		n.ID = i
+		index[n] = i
+	}
+	pending := make([]int, len(ops))
+	users := make([][]*Node, len(ops))
+	for _, n := range ops {
+		for _, in := range n.Inputs {
+			if j, ok := index[in]; ok {
+				pending[n.ID]++
+				users[j] = append(users[j], n)
+			}
+		}
+	}
+	h := &nodeHeap{}
+	for _, n := range ops {
+		if pending[n.ID] == 0 {
+			*h = append(*h, n)
+		}
+	}
+	heap.Init(h)
+	order := make([]*Node, 0, len(ops))
+	for h.Len() > 0 {
+		n := heap.Pop(h).(*Node)
+		order = append(order, n)
+		for _, u := range users[n.ID] {
+			if pending[u.ID]--; pending[u.ID] == 0 {
+				heap.Push(h, u)
+			}
+		}
+	}
+	if len(order) == len(ops) {
+		return order
+	}
+	p.reportCycle(ops, pending, index)
+	return nil
+}
+
+// reportCycle finds one cycle among the nodes left unsorted and reports its
+// members, starting from the first of them in file order.
+func (p *parser) reportCycle(ops []*Node, pending []int, index map[*Node]int) {
+	var start *Node
+	for _, n := range ops {
+		if pending[n.ID] > 0 {
+			start = n
+			break
+		}
+	}
+	// Walk backwards through unsorted inputs until a node repeats.
+	seen := map[*Node]int{}
+	var path []*Node
+	n := start
+	for {
+		if at, ok := seen[n]; ok {
+			path = path[at:]
+			break
+		}
+		seen[n] = len(path)
+		path = append(path, n)
+		for _, in := range n.Inputs {
+			if _, isOp := index[in]; isOp && pending[in.ID] > 0 {
+				n = in
+				break
+			}
+		}
+	}
+	// Report in data-flow order, beginning with the member first in the file.
+	for i, j := 0, len(path)-1; i < j; i, j = i+1, j-1 {
+		path[i], path[j] = path[j], path[i]
+	}
+	first := 0
+	for i, m := range path {
+		if m.ID < path[first].ID {
+			first = i
+		}
+	}
+	path = append(path[first:], path[:first]...)
+	names := make([]string, len(path)+1)
+	for i, m := range path {
+		names[i] = m.Name
+	}
+	names[len(path)] = path[0].Name
+	p.errorf(path[0].Pos, "cycle: %s (nodes may not depend on themselves)", strings.Join(names, " → "))
+}
+
+// inferShapes computes every op node's shape before anything is evaluated,
+// reporting each mismatch at its node. It returns false on any error.
+func (p *parser) inferShapes(g *Graph) bool {
+	ok := true
+	known := make([]bool, len(g.Nodes))
+	for _, n := range g.Nodes {
+		if n.IsLeaf() {
+			known[n.ID] = true
+			continue
+		}
+		shapes := make([][]int, len(n.Inputs))
+		ready := true
+		for i, in := range n.Inputs {
+			shapes[i] = in.Shape
+			ready = ready && known[in.ID]
+		}
+		if !ready {
+			continue
+		}
+		shape, err := n.Op.Shape(shapes, nil)
+		if err != nil {
+			p.errorf(n.Pos, "%s: %s: %v", n.Name, n.Op.Name, err)
+			ok = false
+			continue
+		}
+		n.Shape, known[n.ID] = shape, true
+	}
+	return ok
+}
+
+// evaluate runs the forward pass, reporting the first node whose value is
+// not finite together with its inputs' values.
+func (p *parser) evaluate(g *Graph) {
+	for _, n := range g.Nodes {
+		if n.IsLeaf() {
+			continue
+		}
+		vals := make([]*Tensor, len(n.Inputs))
+		for i, in := range n.Inputs {
+			vals[i] = in.Value
+		}
+		n.Value = n.Op.Forward(vals, nil)
+		if !n.Value.Finite() {
+			e := &EvalError{Op: n.Op.Name, Inputs: vals}
+			p.errorf(n.Pos, "%s = %s is %s, not a finite number: %s", n.Name, n.Op.Formula(inputNames(n)),
+				summarize(n.Value), e.InputsText(inputNames(n)))
+			return
+		}
+	}
+}
+
+// inputNames returns the display names of n's inputs; anonymous constants
+// show their value.
+func inputNames(n *Node) []string {
+	names := make([]string, len(n.Inputs))
+	for i, in := range n.Inputs {
+		names[i] = in.DisplayName()
+	}
+	return names
+}
+
+// DisplayName returns the name to show for n in formulas: the value of an
+// anonymous constant, otherwise its name.
+func (n *Node) DisplayName() string {
+	if n.Kind == KindConst && (n.Name == "" || n.Name[0] == '#') {
+		return FormatNumber(n.Value.Item())
+	}
+	return n.Name
+}
+
+// InputNames returns the display names of n's inputs.
+func (n *Node) InputNames() []string { return inputNames(n) }
+
+// warnUnreached warns about every named node that the output does not
+// depend on: its gradient is zero.
+func (p *parser) warnUnreached(g *Graph) {
+	reach := make([]bool, len(g.Nodes))
+	reach[g.Output.ID] = true
+	for i := len(g.Nodes) - 1; i >= 0; i-- {
+		if !reach[i] {
+			continue
+		}
+		for _, in := range g.Nodes[i].Inputs {
+			reach[in.ID] = true
+		}
+	}
+	for _, n := range g.Nodes {
+		if reach[n.ID] || n.Kind == KindConst {
+			continue
+		}
+		p.diags = append(p.diags, Diagnostic{Severity: Warning, Pos: n.Pos,
+			Summary: fmt.Sprintf("%s does not reach the output %s; its gradient is 0", n.Name, g.Output.Name)})
+	}
+}
+
+// sortedKeys returns the keys of m in sorted order, so that suggestions
+// do not depend on map iteration order.
+func sortedKeys(m map[string]Pos) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,108 @@
+package graph
+
+// Builder creates op nodes whose values are computed as soon as they are
+// created, the way PyTorch records a graph while it evaluates. Derivative
+// rules are written against a Builder, so the gradient computation is itself
+// a graph of the same ops: it can be drawn, evaluated and differentiated
+// again.
+//
+// The nodes a Builder creates get IDs that continue after base, so that the
+// union of a graph and every tape built on it is still numbered in
+// topological order.
+type Builder struct {
+	// Nodes lists the nodes created so far, in creation order.
+	Nodes []*Node
+	base  int
+	// Err is the first evaluation that produced a value that is not finite;
+	// it names the op and the values of its inputs.
+	Err *EvalError
+}
+
+// NewBuilder returns a Builder whose first node will have ID base. Use the
+// number of nodes already in existence (for instance g.Len()) so IDs stay
+// unique.
+func NewBuilder(base int) *Builder { return &Builder{base: base} }
+
+// Next returns the ID the next created node will get.
+func (b *Builder) Next() int { return b.base + len(b.Nodes) }
+
+// Const returns a new constant scalar node holding v.
+func (b *Builder) Const(v float64) *Node {
+	n := &Node{ID: b.Next(), Kind: KindConst, Value: Scalar(v), NoGrad: true, Name: FormatNumber(v)}
+	b.Nodes = append(b.Nodes, n)
+	return n
+}
+
+// Apply creates a node computing op on in (with attr for the internal shape
+// ops) and evaluates it. The shapes of in must already be valid for op; the
+// derivative rules only combine shapes that the forward graph validated.
+func (b *Builder) Apply(op *Op, attr []int, in ...*Node) *Node {
+	vals := make([]*Tensor, len(in))
+	noGrad := true
+	for i, x := range in {
+		vals[i] = x.Value
+		if !x.NoGrad {
+			noGrad = false
+		}
+	}
+	v := op.Forward(vals, attr)
+	n := &Node{ID: b.Next(), Kind: KindOp, Op: op, Inputs: in, Attr: attr, Shape: v.Shape, Value: v, NoGrad: noGrad}
+	if b.Err == nil && !v.Finite() {
+		b.Err = &EvalError{Op: op.Name, Inputs: vals}
+	}
+	b.Nodes = append(b.Nodes, n)
+	return n
+}
+
+// Call applies the op with the given canonical name to in. Derivative rules
+// refer to other ops by name, through the registry, since a rule that named
+// another op's variable would form an initialization cycle.
+func (b *Builder) Call(name string, in ...*Node) *Node { return b.Apply(registry[name], nil, in...) }
+
+// The helpers below name the ops derivative rules use most, so that a rule
+// reads like its formula: b.Mul(g, b.Cos(a)).
+
+// Add returns a + b (broadcasting).
+func (b *Builder) Add(x, y *Node) *Node { return b.Call("add", x, y) }
+
+// Sub returns x − y (broadcasting).
+func (b *Builder) Sub(x, y *Node) *Node { return b.Call("sub", x, y) }
+
+// Mul returns x ⊙ y (broadcasting).
+func (b *Builder) Mul(x, y *Node) *Node { return b.Call("mul", x, y) }
+
+// Div returns x / y (broadcasting).
+func (b *Builder) Div(x, y *Node) *Node { return b.Call("div", x, y) }
+
+// Neg returns −x.
+func (b *Builder) Neg(x *Node) *Node { return b.Call("neg", x) }
+
+// Scale returns c·x for a constant c.
+func (b *Builder) Scale(c float64, x *Node) *Node { return b.Mul(b.Const(c), x) }
+
+// MatMul returns x·y in any of matmul's shape forms.
+func (b *Builder) MatMul(x, y *Node) *Node { return b.Call("matmul", x, y) }
+
+// Outer returns the outer product of two vectors.
+func (b *Builder) Outer(x, y *Node) *Node { return b.Call("outer", x, y) }
+
+// T returns the transpose of a matrix.
+func (b *Builder) T(x *Node) *Node { return b.Call("transpose", x) }
+
+// SumTo sums x over broadcast dimensions down to shape; it returns x itself
+// when x already has that shape.
+func (b *Builder) SumTo(x *Node, shape []int) *Node {
+	if sameShape(x.Shape, shape) {
+		return x
+	}
+	return b.Apply(registry["sum_to"], cloneShape(shape), x)
+}
+
+// BroadcastTo expands x to shape; it returns x itself when x already has
+// that shape.
+func (b *Builder) BroadcastTo(x *Node, shape []int) *Node {
+	if sameShape(x.Shape, shape) {
+		return x
+	}
+	return b.Apply(registry["broadcast_to"], cloneShape(shape), x)
+}

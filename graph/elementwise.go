@@ -1,0 +1,164 @@
+package graph
+
+import (
+	"math"
+	"strings"
+)
+
+// This file holds the elementwise ops. Each keeps its forward function next
+// to its derivative rule, which builds the gradient from graph nodes.
+
+var opAdd = &Op{
+	Name: "add", MinArgs: 2, MaxArgs: -1,
+	Shape: elementwiseShape,
+	Forward: func(in []*Tensor, _ []int) *Tensor {
+		out := zipWith(in[0], in[1], func(x, y float64) float64 { return x + y })
+		for _, t := range in[2:] {
+			out = zipWith(out, t, func(x, y float64) float64 { return x + y })
+		}
+		return out
+	},
+	VJP: func(b *Builder, n, g *Node, need []bool) []*Node {
+		out := make([]*Node, len(n.Inputs))
+		for i := range out {
+			out[i] = g
+		}
+		return out
+	},
+	Local:   func(ins []string, _ string, _ int) string { return "1" },
+	Formula: func(ins []string) string { return strings.Join(ins, " + ") },
+}
+
+var opSub = &Op{
+	Name: "sub", MinArgs: 2, MaxArgs: 2,
+	Shape: elementwiseShape,
+	Forward: func(in []*Tensor, _ []int) *Tensor {
+		return zipWith(in[0], in[1], func(x, y float64) float64 { return x - y })
+	},
+	VJP: func(b *Builder, n, g *Node, need []bool) []*Node {
+		return []*Node{g, b.Neg(g)}
+	},
+	Local:   func(_ []string, _ string, arg int) string { return [2]string{"1", "−1"}[arg] },
+	Formula: func(ins []string) string { return ins[0] + " − " + paren(ins[1]) },
+}
+
+var opMul = &Op{
+	Name: "mul", MinArgs: 2, MaxArgs: 2,
+	Shape: elementwiseShape,
+	Forward: func(in []*Tensor, _ []int) *Tensor {
+		return zipWith(in[0], in[1], func(x, y float64) float64 { return x * y })
+	},
+	VJP: func(b *Builder, n, g *Node, need []bool) []*Node {
+		x, y := n.Inputs[0], n.Inputs[1]
+		out := make([]*Node, 2)
+		if need[0] {
+			out[0] = b.Mul(g, y)
+		}
+		if need[1] {
+			out[1] = b.Mul(g, x)
+		}
+		return out
+	},
+	Local:   func(ins []string, _ string, arg int) string { return ins[1-arg] },
+	Formula: func(ins []string) string { return paren(ins[0]) + "·" + paren(ins[1]) },
+}
+
+var opDiv = &Op{
+	Name: "div", MinArgs: 2, MaxArgs: 2,
+	Shape: elementwiseShape,
+	Forward: func(in []*Tensor, _ []int) *Tensor {
+		return zipWith(in[0], in[1], func(x, y float64) float64 { return x / y })
+	},
+	VJP: func(b *Builder, n, g *Node, need []bool) []*Node {
+		x, y := n.Inputs[0], n.Inputs[1]
+		out := make([]*Node, 2)
+		if need[0] {
+			out[0] = b.Div(g, y)
+		}
+		if need[1] {
+			out[1] = b.Neg(b.Div(b.Mul(g, x), b.Mul(y, y)))
+		}
+		return out
+	},
+	Local: func(ins []string, _ string, arg int) string {
+		if arg == 0 {
+			return "1/" + paren(ins[1])
+		}
+		return "−" + paren(ins[0]) + "/" + paren(ins[1]) + "²"
+	},
+	Formula: func(ins []string) string { return paren(ins[0]) + " / " + paren(ins[1]) },
+}
+
+var opPow = &Op{
+	Name: "pow", MinArgs: 2, MaxArgs: 2,
+	Shape: elementwiseShape,
+	Forward: func(in []*Tensor, _ []int) *Tensor {
+		return zipWith(in[0], in[1], math.Pow)
+	},
+	VJP: func(b *Builder, n, g *Node, need []bool) []*Node {
+		x, p := n.Inputs[0], n.Inputs[1]
+		out := make([]*Node, 2)
+		if need[0] {
+			out[0] = b.Mul(g, b.Mul(p, b.Call("pow", x, b.Sub(p, b.Const(1)))))
+		}
+		if need[1] {
+			out[1] = b.Mul(g, b.Mul(n, b.Call("log", x)))
+		}
+		return out
+	},
+	Local: func(ins []string, out string, arg int) string {
+		x, p := paren(ins[0]), paren(ins[1])
+		if arg == 1 {
+			return out + "·ln " + x
+		}
+		return p + "·" + x + "^(" + p + "−1)"
+	},
+	Formula: func(ins []string) string { return paren(ins[0]) + "^" + paren(ins[1]) },
+}
+
+var opNeg = unary("neg", func(x float64) float64 { return -x },
+	func(b *Builder, a, out *Node) *Node { return b.Const(-1) }, "−1", "−{a}")
+
+var opSquare = unary("square", func(x float64) float64 { return x * x },
+	func(b *Builder, a, out *Node) *Node { return b.Scale(2, a) }, "2·{a}", "{a}²")
+
+var opExp = unary("exp", math.Exp,
+	func(b *Builder, a, out *Node) *Node { return out }, "exp({a})", "exp({a})")
+
+var opLog = unary("log", math.Log,
+	func(b *Builder, a, out *Node) *Node { return b.Div(b.Const(1), a) }, "1/{a}", "ln({a})")
+
+var opSin = unary("sin", math.Sin,
+	func(b *Builder, a, out *Node) *Node { return b.Call("cos", a) }, "cos({a})", "sin({a})")
+
+var opCos = unary("cos", math.Cos,
+	func(b *Builder, a, out *Node) *Node { return b.Neg(b.Call("sin", a)) }, "−sin({a})", "cos({a})")
+
+var opTanh = unary("tanh", math.Tanh,
+	func(b *Builder, a, out *Node) *Node { return b.Sub(b.Const(1), b.Mul(out, out)) }, "1 − tanh²({a})", "tanh({a})")
+
+var opSigmoid = unary("sigmoid", sigmoid,
+	func(b *Builder, a, out *Node) *Node { return b.Mul(out, b.Sub(b.Const(1), out)) }, "σ({a})(1 − σ({a}))", "σ({a})")
+
+var opRelu = unary("relu", func(x float64) float64 { return math.Max(0, x) },
+	func(b *Builder, a, out *Node) *Node { return b.Call("step", a) }, "1[{a}>0]", "ReLU({a})")
+
+// opStep is relu's derivative, 1 where a > 0 and 0 elsewhere (0 at a = 0,
+// as PyTorch). Its own derivative is zero everywhere it exists.
+var opStep = unary("step", step,
+	func(b *Builder, a, out *Node) *Node { return nil }, "0", "1[{a}>0]")
+
+func sigmoid(x float64) float64 {
+	if x >= 0 {
+		return 1 / (1 + math.Exp(-x))
+	}
+	e := math.Exp(x)
+	return e / (1 + e)
+}
+
+func step(x float64) float64 {
+	if x > 0 {
+		return 1
+	}
+	return 0
+}

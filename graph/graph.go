@@ -1,0 +1,116 @@
+package graph
+
+// Kind tells what a node is: a leaf given by the spec (input, param or
+// constant) or an op node computed from its inputs.
+type Kind int
+
+// The node kinds, as named in the annotated JSON.
+const (
+	KindInput Kind = iota
+	KindParam
+	KindConst
+	KindOp
+)
+
+// String returns the kind's name as the annotated JSON writes it.
+func (k Kind) String() string {
+	switch k {
+	case KindInput:
+		return "input"
+	case KindParam:
+		return "param"
+	case KindConst:
+		return "const"
+	default:
+		return "op"
+	}
+}
+
+// Pos is a position in a spec file; Line and Col are 1-based.
+type Pos struct {
+	File string
+	Line int
+	Col  int
+}
+
+// Node is one vertex of a computation graph. Leaves have a nil Op; op nodes
+// compute Value from the values of Inputs.
+type Node struct {
+	// ID is the node's index in its graph's Nodes, which is a topological
+	// order.
+	ID int
+	// Name is the spec's name for the node; anonymous constants are named
+	// #1, #2, … and nodes built by the backward pass are named by it.
+	Name string
+	Kind Kind
+	// Op is nil for leaves.
+	Op     *Op
+	Inputs []*Node
+	// Attr is the target shape of the internal shape ops (sum_to,
+	// broadcast_to); it is nil for every other op.
+	Attr  []int
+	Shape []int
+	Value *Tensor
+	// NoGrad is true for constants and for leaves declared with grad: false:
+	// no gradient is computed for them.
+	NoGrad bool
+	// Label is the spec's optional display label.
+	Label string
+	// Pos is where the node is declared in the spec (the name's key).
+	Pos Pos
+	// InputPos holds the position of each entry of the node's in list.
+	InputPos []Pos
+}
+
+// IsLeaf reports whether n is an input, param or constant.
+func (n *Node) IsLeaf() bool { return n.Op == nil }
+
+// OpName returns the node's op name, or its kind for leaves ("input",
+// "param", "const"), as the annotated JSON writes it.
+func (n *Node) OpName() string {
+	if n.Op == nil {
+		return n.Kind.String()
+	}
+	return n.Op.Name
+}
+
+// Graph is a validated computation graph whose nodes are stored in
+// topological order, each with its forward value.
+type Graph struct {
+	Name        string
+	Title       string
+	Description string
+	// Nodes lists every node in topological order: leaves in declaration
+	// order (inputs, params, then anonymous constants), then op nodes with
+	// ties broken by file order.
+	Nodes []*Node
+	// Output is the node the gradients are taken of.
+	Output *Node
+	// Warnings are diagnostics of severity warning found while loading.
+	Warnings Diagnostics
+	byName   map[string]*Node
+}
+
+// Node returns the node with the given name, or nil.
+func (g *Graph) Node(name string) *Node {
+	if g.byName == nil {
+		return nil
+	}
+	return g.byName[name]
+}
+
+// Len returns the number of nodes in g.
+func (g *Graph) Len() int { return len(g.Nodes) }
+
+// add appends n to g, giving it the next ID.
+func (g *Graph) add(n *Node) *Node {
+	n.ID = len(g.Nodes)
+	g.Nodes = append(g.Nodes, n)
+	if n.Name != "" {
+		if g.byName == nil {
+			g.byName = map[string]*Node{}
+		}
+		g.byName[n.Name] = n
+	}
+	return n
+}

@@ -1,0 +1,129 @@
+// Package graph reads chainviz specs and owns the computation graph: the
+// tensor type, the op registry, validation with positioned diagnostics and
+// forward evaluation.
+package graph
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"regexp"
+	"strconv"
+
+	"gopkg.in/yaml.v3"
+)
+
+// LoadFile reads and loads the spec at path; "-" reads standard input.
+func LoadFile(path string) (*Graph, error) {
+	var src []byte
+	var err error
+	if path == "-" {
+		src, err = io.ReadAll(os.Stdin)
+		path = "<stdin>"
+	} else {
+		src, err = os.ReadFile(path)
+	}
+	if err != nil {
+		return nil, Diagnostics{{Severity: Error, Pos: Pos{File: path}, Summary: readError(err)}}
+	}
+	return Load(path, src)
+}
+
+// readError turns an os error into a message without Go's operation prefix.
+func readError(err error) string {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return "cannot read " + pe.Path + ": " + pe.Err.Error()
+	}
+	return err.Error()
+}
+
+// Load parses, validates and evaluates the spec in src; file names it in
+// diagnostics. On failure the error is a Diagnostics listing every problem
+// found; warnings of a valid spec are in the graph's Warnings.
+func Load(file string, src []byte) (g *Graph, err error) {
+	defer func() {
+		// No panic may cross the package boundary: turn one into a
+		// diagnostic so the caller can still report it.
+		if r := recover(); r != nil {
+			g, err = nil, Diagnostics{{Severity: Error, Pos: Pos{File: file, Line: 1, Col: 1},
+				Summary: fmt.Sprintf("internal error while loading the spec: %v", r)}}
+		}
+	}()
+	p := &parser{file: file}
+	doc, ok := p.decode(src)
+	if !ok {
+		return nil, p.diags
+	}
+	p.checkAliases(doc)
+	if len(p.diags) > 0 {
+		return nil, p.diags
+	}
+	spec := p.parseSpec(doc)
+	if spec == nil || p.diags.HasErrors() {
+		p.diags.sortByPos()
+		return nil, p.diags
+	}
+	g = p.build(spec)
+	if p.diags.HasErrors() {
+		p.diags.sortByPos()
+		return nil, p.diags.Errors()
+	}
+	g.Warnings = p.diags.Warnings()
+	g.Warnings.sortByPos()
+	return g, nil
+}
+
+var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+// decode parses src as a single YAML document.
+func (p *parser) decode(src []byte) (*yaml.Node, bool) {
+	start := Pos{File: p.file, Line: 1, Col: 1}
+	if len(bytes.TrimSpace(src)) == 0 {
+		p.errorf(start, "the spec is empty; expected a mapping with the keys name and nodes")
+		return nil, false
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(src))
+	var doc yaml.Node
+	if err := dec.Decode(&doc); err != nil {
+		p.yamlError(err)
+		return nil, false
+	}
+	var extra yaml.Node
+	if err := dec.Decode(&extra); err == nil {
+		p.errorf(Pos{File: p.file, Line: extra.Line, Col: extra.Column}, "expected one YAML document, found a second one")
+		return nil, false
+	} else if err != io.EOF {
+		p.yamlError(err)
+		return nil, false
+	}
+	return &doc, true
+}
+
+// yamlError turns a yaml.v3 syntax error into a diagnostic. yaml.v3 reports
+// only a line, so the column is 1.
+func (p *parser) yamlError(err error) {
+	msg := err.Error()
+	line := 1
+	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+		line, _ = strconv.Atoi(m[1])
+		msg = m[2]
+	} else if len(msg) > 6 && msg[:6] == "yaml: " {
+		msg = msg[6:]
+	}
+	p.errorf(Pos{File: p.file, Line: line, Col: 1}, "invalid YAML: %s", msg)
+}
+
+// checkAliases rejects YAML aliases, which a spec never needs and which
+// could expand a small file into a huge graph.
+func (p *parser) checkAliases(n *yaml.Node) {
+	if n.Kind == yaml.AliasNode {
+		p.errorf(p.pos(n), "YAML aliases (*%s) are not allowed in a spec; write the value out", n.Value)
+		return
+	}
+	for _, c := range n.Content {
+		p.checkAliases(c)
+	}
+}

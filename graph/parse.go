@@ -1,0 +1,342 @@
+package graph
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// This file reads a spec's YAML into a rawSpec, checking its structure and
+// recording the position of everything a later diagnostic may point at.
+
+// rawSpec is a spec as written, before names are resolved.
+type rawSpec struct {
+	name, title, description string
+	leaves                   []*rawLeaf
+	nodes                    []*rawNode
+	output                   string
+	outputPos                Pos
+}
+
+// rawLeaf is an entry of inputs or params.
+type rawLeaf struct {
+	name   string
+	kind   Kind
+	value  *Tensor
+	noGrad bool
+	label  string
+	pos    Pos
+}
+
+// rawNode is an entry of nodes.
+type rawNode struct {
+	name  string
+	op    *Op
+	args  []rawArg
+	label string
+	pos   Pos
+	opPos Pos
+}
+
+// rawArg is one entry of a node's in list: a reference or a literal.
+type rawArg struct {
+	ref     string
+	literal float64
+	isLit   bool
+	pos     Pos
+}
+
+// specKeys are the top-level keys of spec format v1.
+var specKeys = []string{"version", "name", "title", "description", "inputs", "params", "nodes", "output"}
+
+// parser accumulates diagnostics while it walks the YAML tree of one file.
+type parser struct {
+	file  string
+	diags Diagnostics
+}
+
+func (p *parser) pos(n *yaml.Node) Pos { return Pos{File: p.file, Line: n.Line, Col: n.Column} }
+
+func (p *parser) errorf(pos Pos, format string, args ...any) {
+	p.diags = append(p.diags, Diagnostic{Severity: Error, Pos: pos, Summary: fmt.Sprintf(format, args...)})
+}
+
+// describe names a YAML node's type for "expected X, found Y" messages.
+func describe(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.AliasNode:
+		return "an alias"
+	case yaml.ScalarNode:
+		switch n.Tag {
+		case "!!null":
+			return "nothing"
+		case "!!str":
+			return fmt.Sprintf("the string %q", truncate(n.Value, 40))
+		case "!!bool":
+			return "the boolean " + n.Value
+		}
+		return n.Value
+	}
+	return "an unknown YAML node"
+}
+
+func truncate(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n]) + "…"
+}
+
+// mapping iterates over a mapping node's entries, reporting duplicate keys
+// and keys outside known (when known is not nil).
+func (p *parser) mapping(n *yaml.Node, what string, known []string, f func(key string, k, v *yaml.Node)) {
+	seen := map[string]*yaml.Node{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if k.Kind != yaml.ScalarNode {
+			p.errorf(p.pos(k), "%s: expected a name as key, found %s", what, describe(k))
+			continue
+		}
+		if prev, dup := seen[k.Value]; dup {
+			p.errorf(p.pos(k), "%s: duplicate key %q (first at line %d)", what, k.Value, prev.Line)
+			continue
+		}
+		seen[k.Value] = k
+		if known != nil && !contains(known, k.Value) {
+			p.errorf(p.pos(k), "%s: unknown key %q%s (expected one of: %s)", what, k.Value,
+				didYouMean(k.Value, known), strings.Join(known, ", "))
+			continue
+		}
+		f(k.Value, k, v)
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// isIdent reports whether s matches [A-Za-z_][A-Za-z0-9_]*.
+func isIdent(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i, r := range s {
+		if !(r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || i > 0 && r >= '0' && r <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// parseSpec walks the document node of a spec.
+func (p *parser) parseSpec(doc *yaml.Node) *rawSpec {
+	s := &rawSpec{}
+	root := doc
+	if root.Kind == yaml.DocumentNode && len(root.Content) > 0 {
+		root = root.Content[0]
+	}
+	if root.Kind != yaml.MappingNode {
+		p.errorf(p.pos(root), "expected a mapping with the keys name and nodes at the top of the spec, found %s", describe(root))
+		return nil
+	}
+	var haveName, haveNodes bool
+	p.mapping(root, "spec", specKeys, func(key string, k, v *yaml.Node) {
+		switch key {
+		case "version":
+			if v.Kind != yaml.ScalarNode || v.Value != "1" {
+				p.errorf(p.pos(v), "version: expected 1 (the only spec version so far), found %s", describe(v))
+			}
+		case "name":
+			haveName = true
+			if name, ok := p.str(v, "name"); ok {
+				if !isIdent(name) {
+					p.errorf(p.pos(v), "name: %q is not an identifier ([A-Za-z_][A-Za-z0-9_]*); output files are named after it", truncate(name, 40))
+				}
+				s.name = name
+			}
+		case "title":
+			s.title, _ = p.str(v, "title")
+		case "description":
+			s.description, _ = p.str(v, "description")
+		case "inputs":
+			p.leaves(s, v, "inputs", KindInput)
+		case "params":
+			p.leaves(s, v, "params", KindParam)
+		case "nodes":
+			haveNodes = true
+			p.nodes(s, v)
+		case "output":
+			if name, ok := p.str(v, "output"); ok {
+				s.output, s.outputPos = name, p.pos(v)
+			}
+		}
+	})
+	start := Pos{File: p.file, Line: root.Line, Col: root.Column}
+	if !haveName {
+		p.errorf(start, "missing required key \"name\" (an identifier; output files are named after it)")
+	}
+	if !haveNodes {
+		p.errorf(start, "missing required key \"nodes\" (a mapping from node names to ops)")
+	}
+	return s
+}
+
+// str reads a scalar string value.
+func (p *parser) str(v *yaml.Node, what string) (string, bool) {
+	if v.Kind != yaml.ScalarNode || v.Tag == "!!null" {
+		p.errorf(p.pos(v), "%s: expected a string, found %s", what, describe(v))
+		return "", false
+	}
+	return v.Value, true
+}
+
+// leaves reads the inputs or params mapping.
+func (p *parser) leaves(s *rawSpec, v *yaml.Node, what string, kind Kind) {
+	if v.Kind == yaml.ScalarNode && v.Tag == "!!null" {
+		return // An empty section is allowed.
+	}
+	if v.Kind != yaml.MappingNode {
+		p.errorf(p.pos(v), "%s: expected a mapping from names to values, found %s", what, describe(v))
+		return
+	}
+	p.mapping(v, what, nil, func(name string, k, val *yaml.Node) {
+		if !isIdent(name) {
+			p.errorf(p.pos(k), "%s: %q is not a valid name (expected an identifier: [A-Za-z_][A-Za-z0-9_]*)", what, truncate(name, 40))
+			return
+		}
+		leaf := &rawLeaf{name: name, kind: kind, pos: p.pos(k)}
+		if val.Kind == yaml.MappingNode {
+			var haveValue bool
+			p.mapping(val, what+"."+name, []string{"value", "grad", "label"}, func(key string, _, x *yaml.Node) {
+				switch key {
+				case "value":
+					haveValue = true
+					leaf.value = p.tensor(x, what+"."+name)
+				case "grad":
+					if x.Kind != yaml.ScalarNode || x.Tag != "!!bool" {
+						p.errorf(p.pos(x), "%s.%s.grad: expected true or false, found %s", what, name, describe(x))
+						return
+					}
+					leaf.noGrad = x.Value == "false" || x.Value == "False" || x.Value == "FALSE"
+				case "label":
+					leaf.label, _ = p.str(x, what+"."+name+".label")
+				}
+			})
+			if !haveValue {
+				p.errorf(p.pos(val), "%s.%s: missing required key \"value\"", what, name)
+			}
+		} else {
+			leaf.value = p.tensor(val, what+"."+name)
+		}
+		s.leaves = append(s.leaves, leaf)
+	})
+}
+
+// tensor reads a number, a list of numbers or a list of lists of numbers.
+func (p *parser) tensor(v *yaml.Node, what string) *Tensor {
+	switch v.Kind {
+	case yaml.ScalarNode:
+		x, ok := p.number(v, what)
+		if !ok {
+			return nil
+		}
+		return Scalar(x)
+	case yaml.SequenceNode:
+		if len(v.Content) == 0 {
+			p.errorf(p.pos(v), "%s: expected a non-empty list", what)
+			return nil
+		}
+		if v.Content[0].Kind == yaml.SequenceNode {
+			return p.matrix(v, what)
+		}
+		t := &Tensor{Shape: []int{len(v.Content)}, Data: make([]float64, len(v.Content))}
+		ok := true
+		for i, e := range v.Content {
+			if e.Kind != yaml.ScalarNode {
+				p.errorf(p.pos(e), "%s[%d]: expected a number, found %s (values have rank 0, 1 or 2)", what, i, describe(e))
+				ok = false
+				continue
+			}
+			x, good := p.number(e, fmt.Sprintf("%s[%d]", what, i))
+			t.Data[i], ok = x, ok && good
+		}
+		if !ok {
+			return nil
+		}
+		return t
+	}
+	p.errorf(p.pos(v), "%s: expected a number, a list of numbers or a list of lists, found %s", what, describe(v))
+	return nil
+}
+
+// matrix reads a list of lists of numbers, which must be rectangular.
+func (p *parser) matrix(v *yaml.Node, what string) *Tensor {
+	cols := len(v.Content[0].Content)
+	t := &Tensor{Shape: []int{len(v.Content), cols}}
+	ok := cols > 0
+	if cols == 0 {
+		p.errorf(p.pos(v.Content[0]), "%s[0]: expected a non-empty row", what)
+	}
+	for i, row := range v.Content {
+		if row.Kind != yaml.SequenceNode {
+			p.errorf(p.pos(row), "%s[%d]: expected a row (a list of numbers) like row 0, found %s", what, i, describe(row))
+			ok = false
+			continue
+		}
+		if len(row.Content) != cols {
+			p.errorf(p.pos(row), "%s[%d]: ragged matrix: row has %d elements, row 0 has %d", what, i, len(row.Content), cols)
+			ok = false
+			continue
+		}
+		for j, e := range row.Content {
+			if e.Kind != yaml.ScalarNode {
+				p.errorf(p.pos(e), "%s[%d][%d]: expected a number, found %s (values have rank 0, 1 or 2)", what, i, j, describe(e))
+				ok = false
+				continue
+			}
+			x, good := p.number(e, fmt.Sprintf("%s[%d][%d]", what, i, j))
+			t.Data = append(t.Data, x)
+			ok = ok && good
+		}
+	}
+	if !ok {
+		return nil
+	}
+	return t
+}
+
+// number reads a finite float64 from a scalar node.
+func (p *parser) number(v *yaml.Node, what string) (float64, bool) {
+	if v.Tag != "!!int" && v.Tag != "!!float" {
+		p.errorf(p.pos(v), "%s: expected a number, found %s", what, describe(v))
+		return 0, false
+	}
+	var x float64
+	if err := v.Decode(&x); err != nil {
+		// Integers too large for int64 still read as floats.
+		f, perr := strconv.ParseFloat(strings.ReplaceAll(v.Value, "_", ""), 64)
+		if perr != nil && !math.IsInf(f, 0) {
+			p.errorf(p.pos(v), "%s: %s is not a number chainviz can read", what, truncate(v.Value, 40))
+			return 0, false
+		}
+		x = f
+	}
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		p.errorf(p.pos(v), "%s: values must be finite, found %s", what, truncate(v.Value, 40))
+		return 0, false
+	}
+	return x, true
+}

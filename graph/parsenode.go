@@ -1,0 +1,204 @@
+package graph
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"gopkg.in/yaml.v3"
+)
+
+// nodes reads the nodes mapping: each entry is a short form such as
+// "add(a1, b1)" or a mapping {op: add, in: [a1, b1], label: "…"}.
+func (p *parser) nodes(s *rawSpec, v *yaml.Node) {
+	if v.Kind != yaml.MappingNode || len(v.Content) == 0 {
+		p.errorf(p.pos(v), "nodes: expected a non-empty mapping from node names to ops, found %s", describe(v))
+		return
+	}
+	p.mapping(v, "nodes", nil, func(name string, k, val *yaml.Node) {
+		if !isIdent(name) {
+			p.errorf(p.pos(k), "nodes: %q is not a valid name (expected an identifier: [A-Za-z_][A-Za-z0-9_]*)", truncate(name, 40))
+			return
+		}
+		n := &rawNode{name: name, pos: p.pos(k)}
+		switch {
+		case val.Kind == yaml.ScalarNode && val.Tag == "!!str":
+			if !p.shortForm(n, val) {
+				return
+			}
+		case val.Kind == yaml.MappingNode:
+			if !p.longForm(n, val) {
+				return
+			}
+		default:
+			p.errorf(p.pos(val), "nodes.%s: expected an op call like add(a, b) or a mapping {op: …, in: […]}, found %s", name, describe(val))
+			return
+		}
+		s.nodes = append(s.nodes, n)
+	})
+}
+
+// longForm reads {op: name, in: [args], label: text}.
+func (p *parser) longForm(n *rawNode, v *yaml.Node) bool {
+	var haveOp, haveIn, ok = false, false, true
+	what := "nodes." + n.name
+	p.mapping(v, what, []string{"op", "in", "label"}, func(key string, _, x *yaml.Node) {
+		switch key {
+		case "op":
+			haveOp = true
+			name, good := p.str(x, what+".op")
+			if !good {
+				ok = false
+				return
+			}
+			n.opPos = p.pos(x)
+			ok = p.lookupOp(n, name, n.opPos) && ok
+		case "in":
+			haveIn = true
+			if x.Kind != yaml.SequenceNode {
+				p.errorf(p.pos(x), "%s.in: expected a list of input names or numbers, found %s", what, describe(x))
+				ok = false
+				return
+			}
+			for i, e := range x.Content {
+				arg, good := p.argNode(e, fmt.Sprintf("%s.in[%d]", what, i))
+				ok = ok && good
+				n.args = append(n.args, arg)
+			}
+		case "label":
+			n.label, _ = p.str(x, what+".label")
+		}
+	})
+	if !haveOp {
+		p.errorf(p.pos(v), "%s: missing required key \"op\"", what)
+		return false
+	}
+	if !haveIn {
+		p.errorf(p.pos(v), "%s: missing required key \"in\" (the list of inputs)", what)
+		return false
+	}
+	return ok && p.checkArity(n, p.pos(v))
+}
+
+// argNode reads one entry of an in list.
+func (p *parser) argNode(e *yaml.Node, what string) (rawArg, bool) {
+	pos := p.pos(e)
+	if e.Kind != yaml.ScalarNode {
+		p.errorf(pos, "%s: expected an input name or a number, found %s", what, describe(e))
+		return rawArg{}, false
+	}
+	if e.Tag == "!!int" || e.Tag == "!!float" {
+		x, ok := p.number(e, what)
+		return rawArg{literal: x, isLit: true, pos: pos}, ok
+	}
+	if !isIdent(e.Value) {
+		p.errorf(pos, "%s: expected an input name or a number, found %s", what, describe(e))
+		return rawArg{}, false
+	}
+	return rawArg{ref: e.Value, pos: pos}, true
+}
+
+// lookupOp resolves an op name case-insensitively, with a suggestion when it
+// is unknown.
+func (p *parser) lookupOp(n *rawNode, name string, pos Pos) bool {
+	op := LookupOp(name)
+	if op == nil {
+		p.errorf(pos, "unknown op %q%s", truncate(name, 40), didYouMean(name, OpNames()))
+		return false
+	}
+	n.op = op
+	return true
+}
+
+// checkArity reports an op called with the wrong number of inputs.
+func (p *parser) checkArity(n *rawNode, pos Pos) bool {
+	k := len(n.args)
+	if k < n.op.MinArgs || n.op.MaxArgs >= 0 && k > n.op.MaxArgs {
+		p.errorf(pos, "%s takes %s, found %d", n.op.Name, n.op.arityText(), k)
+		return false
+	}
+	return true
+}
+
+// shortForm reads "op(arg, arg, …)". Positions inside the string are exact
+// for plain and quoted scalars written on one line.
+func (p *parser) shortForm(n *rawNode, v *yaml.Node) bool {
+	src := v.Value
+	base := p.pos(v)
+	if v.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0 {
+		base.Col++
+	}
+	at := func(off int) Pos {
+		if v.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 || strings.ContainsRune(src[:off], '\n') {
+			return p.pos(v)
+		}
+		return Pos{File: base.File, Line: base.Line, Col: base.Col + utf8.RuneCountInString(src[:off])}
+	}
+	what := "nodes." + n.name
+	i := skipSpace(src, 0)
+	j := i
+	for j < len(src) && (isIdentByte(src[j])) {
+		j++
+	}
+	open := skipSpace(src, j)
+	if j == i || open >= len(src) || src[open] != '(' {
+		p.errorf(at(i), "%s: expected an op call like add(a, b), found %q", what, truncate(src, 40))
+		return false
+	}
+	n.opPos = at(i)
+	if !p.lookupOp(n, src[i:j], n.opPos) {
+		return false
+	}
+	closeAt := strings.LastIndexByte(src, ')')
+	if closeAt < open || strings.TrimSpace(src[closeAt+1:]) != "" {
+		p.errorf(at(len(src)), "%s: expected \")\" to close %s(", what, src[i:j])
+		return false
+	}
+	ok := true
+	body := src[open+1 : closeAt]
+	if strings.TrimSpace(body) != "" {
+		off := open + 1
+		for _, part := range strings.Split(body, ",") {
+			lead := skipSpace(part, 0)
+			tok := strings.TrimSpace(part)
+			pos := at(off + lead)
+			off += len(part) + 1
+			arg, good := parseArg(tok, pos)
+			if !good {
+				p.errorf(pos, "%s: expected an input name or a number, found %q", what, truncate(tok, 40))
+				ok = false
+				continue
+			}
+			n.args = append(n.args, arg)
+		}
+	}
+	return ok && p.checkArity(n, n.opPos)
+}
+
+// parseArg reads a name or a finite numeric literal from the short form.
+func parseArg(tok string, pos Pos) (rawArg, bool) {
+	if isIdent(tok) {
+		return rawArg{ref: tok, pos: pos}, true
+	}
+	x, err := strconv.ParseFloat(tok, 64)
+	if err != nil || math.IsNaN(x) || math.IsInf(x, 0) || strings.ContainsAny(tok, "xXpP_") {
+		return rawArg{}, false
+	}
+	if strings.EqualFold(strings.TrimLeft(tok, "+-"), "inf") || strings.EqualFold(strings.TrimLeft(tok, "+-"), "infinity") {
+		return rawArg{}, false
+	}
+	return rawArg{literal: x, isLit: true, pos: pos}, true
+}
+
+func skipSpace(s string, i int) int {
+	for i < len(s) && (s[i] == ' ' || s[i] == '\t') {
+		i++
+	}
+	return i
+}
+
+func isIdentByte(c byte) bool {
+	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}
