@@ -114,7 +114,7 @@ func Annotate(g *graph.Graph) (*Annotated, error) {
 	if failed != nil {
 		return nil, notFinite(failed)
 	}
-	a := &Annotated{Graph: g, Grads: make([]*graph.Tensor, g.Len()), GradNodes: make([]*graph.Node, g.Len()), Tape: b.Nodes}
+	a := &Annotated{Graph: g, Edges: make([]Edge, 0, 2*g.Len()), Grads: make([]*graph.Tensor, g.Len()), GradNodes: make([]*graph.Node, g.Len()), Tape: b.Nodes}
 	a.Warnings = append(a.Warnings, g.Warnings...)
 	for _, n := range g.Nodes {
 		if n.NoGrad {
@@ -126,6 +126,7 @@ func Annotate(g *graph.Graph) (*Annotated, error) {
 			a.Grads[n.ID] = graph.Zeros(n.Shape)
 		}
 	}
+	scratch := graph.NewBuilder(0)
 	for _, n := range g.Nodes {
 		if n.IsLeaf() {
 			continue
@@ -134,7 +135,7 @@ func Annotate(g *graph.Graph) (*Annotated, error) {
 		names := n.InputNames()
 		for i, in := range n.Inputs {
 			e := Edge{From: in, To: n, Arg: i, Upstream: a.Grads[n.ID], LocalExpr: n.Op.Local(names, n.DisplayName(), i)}
-			e.Local = localJacobian(n, i)
+			e.Local = localJacobian(scratch, n, i)
 			if !in.NoGrad {
 				if contrib != nil && contrib[i] != nil {
 					e.Grad = contrib[i].Value
@@ -153,8 +154,8 @@ func Annotate(g *graph.Graph) (*Annotated, error) {
 // both are scalars, otherwise the [size(n), size(input)] Jacobian, or nil
 // when that is larger than MaxJacobian or not finite. Row k is the
 // vector–Jacobian product of the k-th unit vector, computed with the op's
-// own derivative rule on a scratch tape.
-func localJacobian(n *graph.Node, arg int) *graph.Tensor {
+// own derivative rule on the scratch tape b, which is emptied first.
+func localJacobian(b *graph.Builder, n *graph.Node, arg int) *graph.Tensor {
 	in := n.Inputs[arg]
 	rows, cols := graph.Size(n.Shape), graph.Size(in.Shape)
 	if rows*cols > MaxJacobian {
@@ -162,7 +163,7 @@ func localJacobian(n *graph.Node, arg int) *graph.Tensor {
 	}
 	need := make([]bool, len(n.Inputs))
 	need[arg] = true
-	b := graph.NewBuilder(0)
+	b.Reset()
 	row := func(g *graph.Node) *graph.Tensor {
 		c := n.Op.VJP(b, n, g, need)[arg]
 		if c == nil {

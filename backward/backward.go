@@ -8,11 +8,11 @@ import (
 // the gradient of an output with respect to every node it depends on.
 type sweep struct {
 	b *graph.Builder
-	// grads maps a node ID to the node holding its accumulated gradient.
-	grads map[int]*graph.Node
-	// edgeGrads holds, for each op node ID, what flowed back into each of
-	// its inputs (nil for zero).
-	edgeGrads map[int][]*graph.Node
+	// grads holds, by node ID, the node of each accumulated gradient.
+	grads []*graph.Node
+	// edgeGrads holds, by op node ID, what flowed back into each of its
+	// inputs (nil for zero).
+	edgeGrads [][]*graph.Node
 	// failed is the first node whose backward step produced a value that
 	// is not finite, or nil.
 	failed *graph.Node
@@ -22,10 +22,16 @@ type sweep struct {
 // be in topological order and contain out and everything it depends on. The
 // gradient nodes are built with b, starting from seed (the gradient of out
 // with respect to itself, usually the constant 1). It returns the gradient
-// node of each node by ID (absent for nodes with zero gradient or no
-// gradient) and the per-edge contributions by op node ID.
-func Backprop(b *graph.Builder, order []*graph.Node, out, seed *graph.Node) (grads map[int]*graph.Node, edges map[int][]*graph.Node, failed *graph.Node) {
-	s := &sweep{b: b, grads: map[int]*graph.Node{out.ID: seed}, edgeGrads: map[int][]*graph.Node{}}
+// node of each node, indexed by ID (nil for nodes with zero gradient or no
+// gradient), the per-edge contributions indexed by op node ID, and the
+// first node whose backward step was not finite, if any.
+func Backprop(b *graph.Builder, order []*graph.Node, out, seed *graph.Node) (grads []*graph.Node, edges [][]*graph.Node, failed *graph.Node) {
+	size := 0
+	for _, n := range order {
+		size = max(size, n.ID+1)
+	}
+	s := &sweep{b: b, grads: make([]*graph.Node, size), edgeGrads: make([][]*graph.Node, size)}
+	s.grads[out.ID] = seed
 	for i := len(order) - 1; i >= 0; i-- {
 		n := order[i]
 		g := s.grads[n.ID]

@@ -232,6 +232,16 @@ func (p *parser) inferShapes(g *Graph) bool {
 // evaluate runs the forward pass, reporting the first node whose value is
 // not finite together with its inputs' values.
 func (p *parser) evaluate(g *Graph) {
+	if d := g.Evaluate(); d != nil {
+		p.diags = append(p.diags, *d)
+	}
+}
+
+// Evaluate recomputes every op node's value from the current leaf values, in
+// topological order; a caller may change leaf values and evaluate again. It
+// returns a diagnostic for the first node whose value is not finite, naming
+// its inputs' values, or nil.
+func (g *Graph) Evaluate() *Diagnostic {
 	for _, n := range g.Nodes {
 		if n.IsLeaf() {
 			continue
@@ -240,14 +250,14 @@ func (p *parser) evaluate(g *Graph) {
 		for i, in := range n.Inputs {
 			vals[i] = in.Value
 		}
-		n.Value = n.Op.Forward(vals, nil)
+		n.Value = n.Op.Forward(vals, n.Attr)
 		if !n.Value.Finite() {
 			e := &EvalError{Op: n.Op.Name, Inputs: vals}
-			p.errorf(n.Pos, "%s = %s is %s, not a finite number: %s", n.Name, n.Op.Formula(inputNames(n)),
-				summarize(n.Value), e.InputsText(inputNames(n)))
-			return
+			return &Diagnostic{Severity: Error, Pos: n.Pos, Summary: fmt.Sprintf("%s = %s is %s, not a finite number: %s",
+				n.Name, n.Op.Formula(inputNames(n)), summarize(n.Value), e.InputsText(inputNames(n)))}
 		}
 	}
+	return nil
 }
 
 // inputNames returns the display names of n's inputs; anonymous constants

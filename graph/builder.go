@@ -13,6 +13,10 @@ type Builder struct {
 	// Nodes lists the nodes created so far, in creation order.
 	Nodes []*Node
 	base  int
+	// consts shares one node per constant value.
+	consts map[float64]*Node
+	// vals is reused to pass input values to Forward.
+	vals []*Tensor
 	// Err is the first evaluation that produced a value that is not finite;
 	// it names the op and the values of its inputs.
 	Err *EvalError
@@ -23,13 +27,29 @@ type Builder struct {
 // unique.
 func NewBuilder(base int) *Builder { return &Builder{base: base} }
 
+// Reset forgets every node created so far and any error, so a scratch
+// Builder can be reused.
+func (b *Builder) Reset() {
+	clear(b.Nodes)
+	b.Nodes, b.Err = b.Nodes[:0], nil
+	clear(b.consts)
+}
+
 // Next returns the ID the next created node will get.
 func (b *Builder) Next() int { return b.base + len(b.Nodes) }
 
-// Const returns a new constant scalar node holding v.
+// Const returns a constant scalar node holding v; a Builder creates one node
+// per distinct value.
 func (b *Builder) Const(v float64) *Node {
-	n := &Node{ID: b.Next(), Kind: KindConst, Value: Scalar(v), NoGrad: true, Name: FormatNumber(v)}
+	if n := b.consts[v]; n != nil {
+		return n
+	}
+	n := &Node{ID: b.Next(), Kind: KindConst, Value: Scalar(v), NoGrad: true}
 	b.Nodes = append(b.Nodes, n)
+	if b.consts == nil {
+		b.consts = map[float64]*Node{}
+	}
+	b.consts[v] = n
 	return n
 }
 
@@ -37,18 +57,19 @@ func (b *Builder) Const(v float64) *Node {
 // ops) and evaluates it. The shapes of in must already be valid for op; the
 // derivative rules only combine shapes that the forward graph validated.
 func (b *Builder) Apply(op *Op, attr []int, in ...*Node) *Node {
-	vals := make([]*Tensor, len(in))
+	vals := b.vals[:0]
 	noGrad := true
-	for i, x := range in {
-		vals[i] = x.Value
+	for _, x := range in {
+		vals = append(vals, x.Value)
 		if !x.NoGrad {
 			noGrad = false
 		}
 	}
+	b.vals = vals
 	v := op.Forward(vals, attr)
 	n := &Node{ID: b.Next(), Kind: KindOp, Op: op, Inputs: in, Attr: attr, Shape: v.Shape, Value: v, NoGrad: noGrad}
 	if b.Err == nil && !v.Finite() {
-		b.Err = &EvalError{Op: op.Name, Inputs: vals}
+		b.Err = &EvalError{Op: op.Name, Inputs: append([]*Tensor(nil), vals...)}
 	}
 	b.Nodes = append(b.Nodes, n)
 	return n

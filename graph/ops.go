@@ -123,7 +123,8 @@ func paren(s string) string {
 }
 
 // unary builds an elementwise op of one input whose derivative is
-// g·d(a, out), with d built from graph nodes.
+// g·d(a, out), with d built from graph nodes. In the local and formula
+// templates, {a} stands for the input's name.
 func unary(name string, f func(float64) float64, d func(b *Builder, a, out *Node) *Node, local, formula string) *Op {
 	return &Op{
 		Name: name, MinArgs: 1, MaxArgs: 1,
@@ -137,7 +138,7 @@ func unary(name string, f func(float64) float64, d func(b *Builder, a, out *Node
 			return []*Node{b.Mul(g, dd)}
 		},
 		Local: func(ins []string, out string, _ int) string {
-			return strings.NewReplacer("{a}", paren(ins[0]), "{out}", out).Replace(local)
+			return strings.ReplaceAll(local, "{a}", paren(ins[0]))
 		},
 		Formula: func(ins []string) string {
 			return strings.ReplaceAll(formula, "{a}", ins[0])

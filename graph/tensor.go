@@ -12,10 +12,17 @@ import (
 type Tensor struct {
 	Shape []int
 	Data  []float64
+	// one backs Data for scalars, so that a scalar is a single allocation.
+	one [1]float64
 }
 
 // Scalar returns a rank-0 tensor holding v.
-func Scalar(v float64) *Tensor { return &Tensor{Data: []float64{v}} }
+func Scalar(v float64) *Tensor {
+	t := &Tensor{}
+	t.one[0] = v
+	t.Data = t.one[:]
+	return t
+}
 
 // Zeros returns a tensor of the given shape filled with zeros.
 func Zeros(shape []int) *Tensor {
@@ -267,7 +274,7 @@ func SumTo(t *Tensor, shape []int) *Tensor {
 // zipWith applies f elementwise to a and b with broadcasting.
 func zipWith(a, b *Tensor, f func(x, y float64) float64) *Tensor {
 	if len(a.Data) == 1 && len(b.Data) == 1 && len(a.Shape) == 0 && len(b.Shape) == 0 {
-		return &Tensor{Data: []float64{f(a.Data[0], b.Data[0])}}
+		return Scalar(f(a.Data[0], b.Data[0]))
 	}
 	shape, err := BroadcastShapes(a.Shape, b.Shape)
 	if err != nil {
@@ -290,6 +297,9 @@ func zipWith(a, b *Tensor, f func(x, y float64) float64) *Tensor {
 
 // mapT applies f to each element of a.
 func mapT(a *Tensor, f func(x float64) float64) *Tensor {
+	if len(a.Shape) == 0 {
+		return Scalar(f(a.Data[0]))
+	}
 	out := &Tensor{Shape: a.Shape, Data: make([]float64, len(a.Data))}
 	for i, v := range a.Data {
 		out.Data[i] = f(v)
