@@ -26,8 +26,14 @@ type Annotated struct {
 	// that computes its gradient (nil where Grads is nil). Differentiating
 	// these again gives higher-order derivatives.
 	GradNodes []*graph.Node
-	// Tape lists every node the backward pass built, in creation order.
+	// Tape lists every node the backward passes built, in creation order.
 	Tape []*graph.Node
+	// Higher holds, after AddHigherOrder, the derivatives of order 2, 3, …
+	// of the output with respect to each leaf with a gradient (elementwise,
+	// the diagonal), indexed by order−2 and then by node ID.
+	Higher [][]*graph.Tensor
+	// Hessian is the full Hessian after AddHessian, or nil.
+	Hessian *Hessian
 }
 
 // Edge is one input slot of an op node, annotated with the backward flow.

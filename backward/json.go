@@ -38,6 +38,18 @@ func WriteJSON(w io.Writer, a *Annotated) error {
 		j.sep(i, len(a.Edges))
 	}
 	j.raw("  ]")
+	if h := a.Hessian; h != nil {
+		j.raw(",\n  \"hessian\": {\"wrt\": [")
+		for i, w := range h.Wrt {
+			if i > 0 {
+				j.raw(", ")
+			}
+			j.str(w)
+		}
+		j.raw("], \"matrix\": ")
+		j.tensor(h.Matrix)
+		j.raw("}")
+	}
 	if len(a.Warnings) > 0 {
 		j.raw(",\n  \"warnings\": [\n")
 		for i, d := range a.Warnings {
@@ -121,6 +133,12 @@ func (j *jsonWriter) node(a *Annotated, n *graph.Node) {
 	j.tensor(n.Value)
 	j.raw(", \"grad\": ")
 	j.tensor(a.Grads[n.ID])
+	for k, h := range a.Higher {
+		if h[n.ID] != nil {
+			j.raw(", \"grad" + strconv.Itoa(k+2) + "\": ")
+			j.tensor(h[n.ID])
+		}
+	}
 	if !n.IsLeaf() {
 		j.raw(", \"formula\": ")
 		j.str(n.Op.Formula(n.InputNames()))

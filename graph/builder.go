@@ -53,6 +53,13 @@ func (b *Builder) Const(v float64) *Node {
 	return n
 }
 
+// ConstTensor returns a new constant node holding t.
+func (b *Builder) ConstTensor(t *Tensor) *Node {
+	n := &Node{ID: b.Next(), Kind: KindConst, Value: t, Shape: t.Shape, NoGrad: true}
+	b.Nodes = append(b.Nodes, n)
+	return n
+}
+
 // Apply creates a node computing op on in (with attr for the internal shape
 // ops) and evaluates it. The shapes of in must already be valid for op; the
 // derivative rules only combine shapes that the forward graph validated.

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"math"
+	"strconv"
 	"strings"
 )
 
@@ -110,6 +111,16 @@ var opPow = &Op{
 		x, p := paren(ins[0]), paren(ins[1])
 		if arg == 1 {
 			return out + "·ln " + x
+		}
+		if e, err := strconv.ParseFloat(ins[1], 64); err == nil {
+			// A literal exponent: 3·x^2 rather than 3·x^(3−1).
+			switch e - 1 {
+			case 0:
+				return p
+			case 1:
+				return p + "·" + x
+			}
+			return p + "·" + x + "^" + paren(FormatNumber(e-1))
 		}
 		return p + "·" + x + "^(" + p + "−1)"
 	},

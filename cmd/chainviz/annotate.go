@@ -1,6 +1,8 @@
 package main
 
 import (
+	"fmt"
+
 	"github.com/spf13/cobra"
 
 	"github.com/chainviz/chainviz/backward"
@@ -8,15 +10,18 @@ import (
 
 // annotateOptions are the flags of chainviz annotate.
 type annotateOptions struct {
-	spec string
+	spec    string
+	order   int
+	hessian bool
 }
 
 func newAnnotateCmd(s streams) *cobra.Command {
 	opts := &annotateOptions{}
-	return &cobra.Command{
+	cmd := &cobra.Command{
 		Use:   "annotate SPEC|-",
 		Short: "Print the annotated JSON of a spec: values, gradients and per-edge flow",
 		Example: "  chainviz annotate specs/worked_example.yaml\n" +
+			"  chainviz annotate specs/cubic.yaml --order 2\n" +
 			"  cat spec.yaml | chainviz annotate -",
 		Args: cobra.ExactArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
@@ -24,10 +29,16 @@ func newAnnotateCmd(s streams) *cobra.Command {
 			return runAnnotate(s, opts)
 		},
 	}
+	cmd.Flags().IntVar(&opts.order, "order", 1, "also compute derivatives up to this order (2 adds grad2, the Hessian diagonal; up to 4 on scalar graphs)")
+	cmd.Flags().BoolVar(&opts.hessian, "hessian", false, "add the full Hessian with respect to the scalar leaf elements (at most 64)")
+	return cmd
 }
 
 // runAnnotate loads, differentiates and prints one spec.
 func runAnnotate(s streams, opts *annotateOptions) error {
+	if opts.order < 1 || opts.order > backward.MaxOrder {
+		return fmt.Errorf("--order must be between 1 and %d, found %d", backward.MaxOrder, opts.order)
+	}
 	g, err := loadSpec(s, opts.spec)
 	if err != nil {
 		return err
@@ -35,6 +46,14 @@ func runAnnotate(s streams, opts *annotateOptions) error {
 	a, err := backward.Annotate(g)
 	if err != nil {
 		return specError{err}
+	}
+	if err := a.AddHigherOrder(opts.order); err != nil {
+		return specError{fmt.Errorf("%s: %v", g.Output.Pos.File, err)}
+	}
+	if opts.hessian {
+		if err := a.AddHessian(); err != nil {
+			return specError{fmt.Errorf("%s: %v", g.Output.Pos.File, err)}
+		}
 	}
 	printWarnings(s, a.Warnings[len(g.Warnings):])
 	return backward.WriteJSON(s.out, a)

@@ -36,7 +36,14 @@ func (e specError) Error() string { return e.err.Error() }
 var errReported = errors.New("reported")
 
 // run executes the command line args and returns the exit status.
-func run(args []string, in io.Reader, out, errw io.Writer) int {
+func run(args []string, in io.Reader, out, errw io.Writer) (code int) {
+	defer func() {
+		// A bug must still end in a message, not a stack trace.
+		if r := recover(); r != nil {
+			fmt.Fprintf(errw, "chainviz: internal error: %v (please report this with the spec that caused it)\n", r)
+			code = 1
+		}
+	}()
 	s := streams{in: in, out: out, err: errw}
 	root := newRootCmd(s)
 	root.SetArgs(args)
