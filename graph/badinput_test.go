@@ -178,7 +178,7 @@ nodes:
 nodes:
   y: neg(x)
 `,
-		want: []string{`bad.yaml:1:6: name: expected a string, found nothing`},
+		want: []string{`bad.yaml:1:6: name: expected a string, found nothing`, `bad.yaml:3:10: undefined name "x" used by y`},
 	},
 	{
 		name: "missing nodes",
@@ -675,7 +675,7 @@ inputs:
 nodes:
   z: neg(x)
 `,
-		want: []string{`bad.yaml:3:3: inputs: "x y" is not a valid name (expected an identifier: [A-Za-z_][A-Za-z0-9_]*)`},
+		want: []string{`bad.yaml:3:3: inputs: "x y" is not a valid name (expected an identifier: [A-Za-z_][A-Za-z0-9_]*)`, `bad.yaml:5:10: undefined name "x" used by z`},
 		tok:  "x y",
 	},
 	{

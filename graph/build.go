@@ -3,6 +3,7 @@ package graph
 import (
 	"container/heap"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -22,7 +23,11 @@ func (p *parser) build(s *rawSpec) *Graph {
 	}
 	for _, l := range s.leaves {
 		if define(l.name, l.pos) {
-			g.add(&Node{Name: l.name, Kind: l.kind, Shape: l.value.Shape, Value: l.value, NoGrad: l.noGrad, Label: l.label, Pos: l.pos})
+			n := &Node{Name: l.name, Kind: l.kind, Value: l.value, NoGrad: l.noGrad, Label: l.label, Pos: l.pos}
+			if l.value != nil { // A value with errors was reported already.
+				n.Shape = l.value.Shape
+			}
+			g.add(n)
 		}
 	}
 	ops := make([]*Node, 0, len(s.nodes))
@@ -30,6 +35,9 @@ func (p *parser) build(s *rawSpec) *Graph {
 		if define(rn.name, rn.pos) {
 			ops = append(ops, &Node{Name: rn.name, Kind: KindOp, Op: rn.op, Label: rn.label, Pos: rn.pos})
 		}
+	}
+	if len(p.diags) > 0 && len(defined) == 0 {
+		return g
 	}
 	if len(ops) == 0 {
 		return g
@@ -58,7 +66,9 @@ func (p *parser) build(s *rawSpec) *Graph {
 				ref = byName[a.ref]
 			}
 			if ref == nil {
-				p.errorf(a.pos, "undefined name %q used by %s%s", a.ref, rn.name, didYouMean(a.ref, sortedKeys(defined)))
+				others := sortedKeys(defined)
+				others = slices.DeleteFunc(others, func(s string) bool { return s == rn.name })
+				p.errorf(a.pos, "undefined name %q used by %s%s", a.ref, rn.name, didYouMean(a.ref, others))
 				continue
 			}
 			if ref == n {
@@ -68,6 +78,9 @@ func (p *parser) build(s *rawSpec) *Graph {
 			n.Inputs = append(n.Inputs, ref)
 		}
 	}
+	// Names are resolved even after earlier errors, so that every problem
+	// of the file is reported at once; the graph is only ordered and
+	// evaluated when there are none.
 	if len(p.diags) > 0 {
 		return g
 	}

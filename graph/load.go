@@ -62,8 +62,7 @@ func Load(file string, src []byte) (g *Graph, err error) {
 		return nil, p.diags
 	}
 	spec := p.parseSpec(doc)
-	if spec == nil || p.diags.HasErrors() {
-		p.diags.sortByPos()
+	if spec == nil {
 		return nil, p.diags
 	}
 	g = p.build(spec)

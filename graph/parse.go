@@ -33,7 +33,10 @@ type rawLeaf struct {
 
 // rawNode is an entry of nodes.
 type rawNode struct {
-	name  string
+	// broken marks a node whose definition had errors; its name is still
+	// defined, so that references to it are not reported again.
+	broken bool
+	name   string
 	op    *Op
 	args  []rawArg
 	label string
@@ -56,6 +59,27 @@ var specKeys = []string{"version", "name", "title", "description", "inputs", "pa
 type parser struct {
 	file  string
 	diags Diagnostics
+	// suggested records the keys an unknown key was taken for, by mapping
+	// position, so that the key is not also reported as missing.
+	suggested map[suggestedKey]bool
+}
+
+type suggestedKey struct {
+	line, col int
+	key       string
+}
+
+// missing reports a required key absent from the mapping m, unless an
+// unknown key in m was already reported as a likely misspelling of it.
+func (p *parser) missing(m *yaml.Node, what, key, hint string) {
+	if p.suggested[suggestedKey{m.Line, m.Column, key}] {
+		return
+	}
+	prefix := ""
+	if what != "" {
+		prefix = what + ": "
+	}
+	p.errorf(p.pos(m), "%smissing required key %q%s", prefix, key, hint)
 }
 
 func (p *parser) pos(n *yaml.Node) Pos { return Pos{File: p.file, Line: n.Line, Col: n.Column} }
@@ -111,6 +135,12 @@ func (p *parser) mapping(n *yaml.Node, what string, known []string, f func(key s
 		}
 		seen[k.Value] = k
 		if known != nil && !contains(known, k.Value) {
+			if s := suggest(k.Value, known); s != "" {
+				if p.suggested == nil {
+					p.suggested = map[suggestedKey]bool{}
+				}
+				p.suggested[suggestedKey{n.Line, n.Column, s}] = true
+			}
 			p.errorf(p.pos(k), "%s: unknown key %q%s (expected one of: %s)", what, k.Value,
 				didYouMean(k.Value, known), strings.Join(known, ", "))
 			continue
@@ -184,12 +214,11 @@ func (p *parser) parseSpec(doc *yaml.Node) *rawSpec {
 			}
 		}
 	})
-	start := Pos{File: p.file, Line: root.Line, Col: root.Column}
 	if !haveName {
-		p.errorf(start, "missing required key \"name\" (an identifier; output files are named after it)")
+		p.missing(root, "", "name", " (an identifier; output files are named after it)")
 	}
 	if !haveNodes {
-		p.errorf(start, "missing required key \"nodes\" (a mapping from node names to ops)")
+		p.missing(root, "", "nodes", " (a mapping from node names to ops)")
 	}
 	return s
 }
@@ -236,7 +265,7 @@ func (p *parser) leaves(s *rawSpec, v *yaml.Node, what string, kind Kind) {
 				}
 			})
 			if !haveValue {
-				p.errorf(p.pos(val), "%s.%s: missing required key \"value\"", what, name)
+				p.missing(val, what+"."+name, "value", "")
 			}
 		} else {
 			leaf.value = p.tensor(val, what+"."+name)

@@ -25,16 +25,12 @@ func (p *parser) nodes(s *rawSpec, v *yaml.Node) {
 		n := &rawNode{name: name, pos: p.pos(k)}
 		switch {
 		case val.Kind == yaml.ScalarNode && val.Tag == "!!str":
-			if !p.shortForm(n, val) {
-				return
-			}
+			n.broken = !p.shortForm(n, val)
 		case val.Kind == yaml.MappingNode:
-			if !p.longForm(n, val) {
-				return
-			}
+			n.broken = !p.longForm(n, val)
 		default:
 			p.errorf(p.pos(val), "nodes.%s: expected an op call like add(a, b) or a mapping {op: …, in: […]}, found %s", name, describe(val))
-			return
+			n.broken = true
 		}
 		s.nodes = append(s.nodes, n)
 	})
@@ -65,18 +61,20 @@ func (p *parser) longForm(n *rawNode, v *yaml.Node) bool {
 			for i, e := range x.Content {
 				arg, good := p.argNode(e, fmt.Sprintf("%s.in[%d]", what, i))
 				ok = ok && good
-				n.args = append(n.args, arg)
+				if good {
+					n.args = append(n.args, arg)
+				}
 			}
 		case "label":
 			n.label, _ = p.str(x, what+".label")
 		}
 	})
 	if !haveOp {
-		p.errorf(p.pos(v), "%s: missing required key \"op\"", what)
+		p.missing(v, what, "op", "")
 		return false
 	}
 	if !haveIn {
-		p.errorf(p.pos(v), "%s: missing required key \"in\" (the list of inputs)", what)
+		p.missing(v, what, "in", " (the list of inputs)")
 		return false
 	}
 	return ok && p.checkArity(n, p.pos(v))
