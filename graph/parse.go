@@ -37,11 +37,11 @@ type rawNode struct {
 	// defined, so that references to it are not reported again.
 	broken bool
 	name   string
-	op    *Op
-	args  []rawArg
-	label string
-	pos   Pos
-	opPos Pos
+	op     *Op
+	args   []rawArg
+	label  string
+	pos    Pos
+	opPos  Pos
 }
 
 // rawArg is one entry of a node's in list: a reference or a literal.
