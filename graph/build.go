@@ -237,6 +237,12 @@ func (p *parser) inferShapes(g *Graph) bool {
 			ok = false
 			continue
 		}
+		if size := Size(shape); size > p.limits.MaxElements {
+			p.errorf(n.Pos, "%s: %s gives a %s tensor of %d elements, more than the limit of %d (raise it with --max-elements)",
+				n.Name, n.Op.Name, ShapeString(shape), size, p.limits.MaxElements)
+			ok = false
+			continue
+		}
 		n.Shape, known[n.ID] = shape, true
 	}
 	return ok

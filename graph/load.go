@@ -40,10 +40,34 @@ func readError(err error) string {
 	return err.Error()
 }
 
-// Load parses, validates and evaluates the spec in src; file names it in
-// diagnostics. On failure the error is a Diagnostics listing every problem
-// found; warnings of a valid spec are in the graph's Warnings.
-func Load(file string, src []byte) (g *Graph, err error) {
+// Limits bound the work a spec may ask for, so that a hostile or mistaken
+// file fails fast with a clear message instead of exhausting the machine.
+// Each is checked before the work it guards.
+type Limits struct {
+	// MaxFileSize is the largest spec, in bytes.
+	MaxFileSize int
+	// MaxNodes is the largest number of inputs, params and nodes.
+	MaxNodes int
+	// MaxElements is the largest number of elements of any one tensor, a
+	// leaf's value or a node's computed shape.
+	MaxElements int
+}
+
+// DefaultLimits are the limits Load applies: 8 MiB, 200,000 nodes and
+// 1,000,000 elements per tensor.
+var DefaultLimits = Limits{MaxFileSize: 8 << 20, MaxNodes: 200_000, MaxElements: 1_000_000}
+
+// Load parses, validates and evaluates the spec in src under DefaultLimits;
+// file names it in diagnostics. On failure the error is a Diagnostics
+// listing every problem found; warnings of a valid spec are in the graph's
+// Warnings.
+func Load(file string, src []byte) (*Graph, error) {
+	return LoadWithLimits(file, src, DefaultLimits)
+}
+
+// LoadWithLimits is Load with explicit limits; a zero field means the
+// default.
+func LoadWithLimits(file string, src []byte, lim Limits) (g *Graph, err error) {
 	defer func() {
 		// No panic may cross the package boundary: turn one into a
 		// diagnostic so the caller can still report it.
@@ -52,7 +76,11 @@ func Load(file string, src []byte) (g *Graph, err error) {
 				Summary: fmt.Sprintf("internal error while loading the spec: %v", r)}}
 		}
 	}()
-	p := &parser{file: file}
+	p := &parser{file: file, limits: lim.withDefaults()}
+	if len(src) > p.limits.MaxFileSize {
+		return nil, Diagnostics{{Severity: Error, Pos: Pos{File: file, Line: 1, Col: 1},
+			Summary: fmt.Sprintf("the spec has %d bytes, more than the limit of %d (raise it with --max-file-size)", len(src), p.limits.MaxFileSize)}}
+	}
 	doc, ok := p.decode(src)
 	if !ok {
 		return nil, p.diags
@@ -63,16 +91,29 @@ func Load(file string, src []byte) (g *Graph, err error) {
 	}
 	spec := p.parseSpec(doc)
 	if spec == nil {
-		return nil, p.diags
+		return nil, truncated(p.diags)
 	}
 	g = p.build(spec)
 	if p.diags.HasErrors() {
 		p.diags.sortByPos()
-		return nil, p.diags.Errors()
+		return nil, truncated(p.diags.Errors())
 	}
 	g.Warnings = p.diags.Warnings()
 	g.Warnings.sortByPos()
 	return g, nil
+}
+
+func (l Limits) withDefaults() Limits {
+	if l.MaxFileSize <= 0 {
+		l.MaxFileSize = DefaultLimits.MaxFileSize
+	}
+	if l.MaxNodes <= 0 {
+		l.MaxNodes = DefaultLimits.MaxNodes
+	}
+	if l.MaxElements <= 0 {
+		l.MaxElements = DefaultLimits.MaxElements
+	}
+	return l
 }
 
 var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
@@ -116,13 +157,33 @@ func (p *parser) yamlError(err error) {
 }
 
 // checkAliases rejects YAML aliases, which a spec never needs and which
-// could expand a small file into a huge graph.
-func (p *parser) checkAliases(n *yaml.Node) {
+// could expand a small file into a huge graph ("billion laughs"). Only the
+// first is reported.
+func (p *parser) checkAliases(n *yaml.Node) bool {
 	if n.Kind == yaml.AliasNode {
 		p.errorf(p.pos(n), "YAML aliases (*%s) are not allowed in a spec; write the value out", n.Value)
-		return
+		return false
 	}
 	for _, c := range n.Content {
-		p.checkAliases(c)
+		if !p.checkAliases(c) {
+			return false
+		}
 	}
+	return true
+}
+
+// maxDiagnostics is the most diagnostics reported for one file; a file
+// with more gets a last line that says how many were left out.
+const maxDiagnostics = 50
+
+// truncated caps ds at maxDiagnostics.
+func truncated(ds Diagnostics) Diagnostics {
+	if len(ds) <= maxDiagnostics {
+		return ds
+	}
+	last := ds[maxDiagnostics-1]
+	out := append(Diagnostics(nil), ds[:maxDiagnostics]...)
+	out = append(out, Diagnostic{Severity: Error, Pos: last.Pos,
+		Summary: fmt.Sprintf("… and %d more problems", len(ds)-maxDiagnostics)})
+	return out
 }

@@ -57,8 +57,11 @@ var specKeys = []string{"version", "name", "title", "description", "inputs", "pa
 
 // parser accumulates diagnostics while it walks the YAML tree of one file.
 type parser struct {
-	file  string
-	diags Diagnostics
+	file   string
+	limits Limits
+	diags  Diagnostics
+	// count is the number of inputs, params and nodes seen so far.
+	count int
 	// suggested records the keys an unknown key was taken for, by mapping
 	// position, so that the key is not also reported as missing.
 	suggested map[suggestedKey]bool
@@ -201,6 +204,12 @@ func (p *parser) parseSpec(doc *yaml.Node) *rawSpec {
 			s.title, _ = p.str(v, "title")
 		case "description":
 			s.description, _ = p.str(v, "description")
+		case "inputs", "params", "nodes":
+			if !p.countEntries(k, v) {
+				return
+			}
+		}
+		switch key {
 		case "inputs":
 			p.leaves(s, v, "inputs", KindInput)
 		case "params":
@@ -214,6 +223,9 @@ func (p *parser) parseSpec(doc *yaml.Node) *rawSpec {
 			}
 		}
 	})
+	if p.count > p.limits.MaxNodes {
+		return nil // Nothing more is worth checking.
+	}
 	if !haveName {
 		p.missing(root, "", "name", " (an identifier; output files are named after it)")
 	}
@@ -221,6 +233,23 @@ func (p *parser) parseSpec(doc *yaml.Node) *rawSpec {
 		p.missing(root, "", "nodes", " (a mapping from node names to ops)")
 	}
 	return s
+}
+
+// countEntries adds the entries of a section to the node count and reports
+// when it exceeds the limit, before any of them is read.
+func (p *parser) countEntries(k, v *yaml.Node) bool {
+	if v.Kind != yaml.MappingNode {
+		return true
+	}
+	if p.count > p.limits.MaxNodes {
+		return false // Reported already.
+	}
+	p.count += len(v.Content) / 2
+	if p.count > p.limits.MaxNodes {
+		p.errorf(p.pos(k), "%s: the spec has more than %d inputs, params and nodes, the limit (raise it with --max-nodes)", k.Value, p.limits.MaxNodes)
+		return false
+	}
+	return true
 }
 
 // str reads a scalar string value.
@@ -286,6 +315,10 @@ func (p *parser) tensor(v *yaml.Node, what string) *Tensor {
 	case yaml.SequenceNode:
 		if len(v.Content) == 0 {
 			p.errorf(p.pos(v), "%s: expected a non-empty list", what)
+			return nil
+		}
+		if n := len(v.Content) * max(1, len(v.Content[0].Content)); n > p.limits.MaxElements {
+			p.errorf(p.pos(v), "%s: the value has %d elements, more than the limit of %d (raise it with --max-elements)", what, n, p.limits.MaxElements)
 			return nil
 		}
 		if v.Content[0].Kind == yaml.SequenceNode {

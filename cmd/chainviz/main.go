@@ -23,6 +23,8 @@ func main() {
 type streams struct {
 	in       io.Reader
 	out, err io.Writer
+	// limits are set by the root command's --max-* flags.
+	limits *graph.Limits
 }
 
 // specError marks a failure caused by a spec (invalid, or not evaluable):
@@ -44,7 +46,7 @@ func run(args []string, in io.Reader, out, errw io.Writer) (code int) {
 			code = 1
 		}
 	}()
-	s := streams{in: in, out: out, err: errw}
+	s := streams{in: in, out: out, err: errw, limits: &graph.Limits{}}
 	root := newRootCmd(s)
 	root.SetArgs(args)
 	root.SetIn(in)
@@ -79,6 +81,10 @@ func newRootCmd(s streams) *cobra.Command {
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return err })
 	root.CompletionOptions.HiddenDefaultCmd = true
+	pf := root.PersistentFlags()
+	pf.IntVar(&s.limits.MaxFileSize, "max-file-size", graph.DefaultLimits.MaxFileSize, "largest spec file, in bytes")
+	pf.IntVar(&s.limits.MaxNodes, "max-nodes", graph.DefaultLimits.MaxNodes, "largest number of inputs, params and nodes in a spec")
+	pf.IntVar(&s.limits.MaxElements, "max-elements", graph.DefaultLimits.MaxElements, "largest number of elements of one tensor")
 	root.AddCommand(newAnnotateCmd(s))
 	return root
 }
@@ -102,7 +108,7 @@ func loadSpec(s streams, path string) (*graph.Graph, error) {
 		}
 		return nil, specError{fmt.Errorf("%s: cannot read the spec: %v", file, err)}
 	}
-	g, err := graph.Load(file, src)
+	g, err := graph.LoadWithLimits(file, src, *s.limits)
 	if err != nil {
 		return nil, specError{err}
 	}
