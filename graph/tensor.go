@@ -71,6 +71,15 @@ func (t *Tensor) At(idx ...int) float64 {
 	}
 }
 
+// Sum returns the sum of t's elements.
+func (t *Tensor) Sum() float64 {
+	s := 0.0
+	for _, v := range t.Data {
+		s += v
+	}
+	return s
+}
+
 // Clone returns a deep copy of t.
 func (t *Tensor) Clone() *Tensor {
 	return &Tensor{Shape: cloneShape(t.Shape), Data: append([]float64(nil), t.Data...)}

@@ -86,6 +86,7 @@ func newRootCmd(s streams) *cobra.Command {
 	pf.IntVar(&s.limits.MaxNodes, "max-nodes", graph.DefaultLimits.MaxNodes, "largest number of inputs, params and nodes in a spec")
 	pf.IntVar(&s.limits.MaxElements, "max-elements", graph.DefaultLimits.MaxElements, "largest number of elements of one tensor")
 	root.AddCommand(newAnnotateCmd(s))
+	root.AddCommand(newCheckCmd(s))
 	return root
 }
 
