@@ -8,7 +8,6 @@ package backward_test
 
 import (
 	"errors"
-	"os"
 	"strings"
 	"testing"
 
@@ -138,9 +137,6 @@ nodes:
 // √0 case: a literal input is already shown in the formula, so listing it
 // as "0.5 = 0.5" adds nothing.
 func TestBackwardNonFiniteMessageOmitsLiterals(t *testing.T) {
-	if os.Getenv("CHAINVIZ_PENDING") == "" {
-		t.Skip(`pending: literal inputs are listed as "0.5 = 0.5" in the message`)
-	}
 	g := loadOK(t, "name: nf\ninputs:\n  x: 0\nnodes:\n  y: pow(x, 0.5)\n")
 	_, err := backward.Annotate(g)
 	want := "nf.yaml:5:3: the gradient through y = x^0.5 is not finite (the derivative overflows or divides by zero here): x = 0"
@@ -208,9 +204,6 @@ nodes:
 // (pow_backward_exponent masks base == 0 && exponent >= 0), so this is a
 // valid spec with finite gradients, not an error.
 func TestPowExponentGradientAtZeroBase(t *testing.T) {
-	if os.Getenv("CHAINVIZ_PENDING") == "" {
-		t.Skip("pending: pow's exponent derivative x^p·ln x is NaN at x = 0, so Annotate fails where PyTorch gives 0")
-	}
 	g := loadOK(t, `name: nf
 inputs:
   x: 0

@@ -78,6 +78,10 @@ func (p *parser) build(s *rawSpec) *Graph {
 			n.Inputs = append(n.Inputs, ref)
 		}
 	}
+	if _, ok := defined[s.output]; s.output != "" && !ok {
+		p.errorf(s.outputPos, "output: undefined name %q%s", s.output, didYouMean(s.output, sortedKeys(defined)))
+		return g
+	}
 	// Names are resolved even after earlier errors, so that every problem
 	// of the file is reported at once; the graph is only ordered and
 	// evaluated when there are none.

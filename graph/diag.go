@@ -3,6 +3,7 @@ package graph
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -30,8 +31,11 @@ type Diagnostic struct {
 // message of a warning.
 func (d Diagnostic) String() string {
 	var b strings.Builder
-	if d.Pos.File != "" || d.Pos.Line > 0 {
+	switch {
+	case d.Pos.Line > 0:
 		fmt.Fprintf(&b, "%s:%d:%d: ", d.Pos.File, d.Pos.Line, d.Pos.Col)
+	case d.Pos.File != "":
+		b.WriteString(d.Pos.File + ": ")
 	}
 	if d.Severity == Warning {
 		b.WriteString("warning: ")
@@ -108,15 +112,18 @@ type EvalError struct {
 }
 
 // InputsText lists the input values, as in "a = 0, b = 2"; names gives each
-// input's display name.
+// input's display name. Literals are left out: their value is their name.
 func (e *EvalError) InputsText(names []string) string {
-	parts := make([]string, len(e.Inputs))
+	var parts []string
 	for i, t := range e.Inputs {
 		name := fmt.Sprintf("input %d", i+1)
 		if i < len(names) {
 			name = names[i]
 		}
-		parts[i] = name + " = " + summarize(t)
+		if _, err := strconv.ParseFloat(name, 64); err == nil {
+			continue // A literal: its value is its name.
+		}
+		parts = append(parts, name+" = "+summarize(t))
 	}
 	return strings.Join(parts, ", ")
 }

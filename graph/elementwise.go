@@ -103,7 +103,9 @@ var opPow = &Op{
 			out[0] = b.Mul(g, b.Mul(p, b.Call("pow", x, b.Sub(p, b.Const(1)))))
 		}
 		if need[1] {
-			out[1] = b.Mul(g, b.Mul(n, b.Call("log", x)))
+			// As PyTorch: where the base is 0 (and so the exponent ≥ 0, or
+			// the value would be infinite), this derivative is 0, not 0·ln 0.
+			out[1] = b.Mul(g, b.Mul(n, b.Call("log0", x)))
 		}
 		return out
 	},
@@ -153,6 +155,31 @@ var opSigmoid = unary("sigmoid", sigmoid,
 
 var opRelu = unary("relu", func(x float64) float64 { return math.Max(0, x) },
 	func(b *Builder, a, out *Node) *Node { return b.Call("step", a) }, "1[{a}>0]", "ReLU({a})")
+
+// opLog0 is ln a where a ≠ 0 and 0 where a = 0; pow's derivative with
+// respect to its exponent uses it, so that 0^p has a zero derivative there.
+var opLog0 = func() *Op {
+	op := unary("log0", func(x float64) float64 {
+		if x == 0 {
+			return 0
+		}
+		return math.Log(x)
+	}, func(b *Builder, a, out *Node) *Node { return b.Call("recip0", a) }, "1/{a}", "ln0({a})")
+	op.Internal = true
+	return op
+}()
+
+// opRecip0 is 1/a where a ≠ 0 and 0 where a = 0, the derivative of log0.
+var opRecip0 = func() *Op {
+	op := unary("recip0", func(x float64) float64 {
+		if x == 0 {
+			return 0
+		}
+		return 1 / x
+	}, func(b *Builder, a, out *Node) *Node { return b.Neg(b.Mul(out, out)) }, "−1/{a}²", "1/{a}")
+	op.Internal = true
+	return op
+}()
 
 // opStep is relu's derivative, 1 where a > 0 and 0 elsewhere (0 at a = 0,
 // as PyTorch). Its own derivative is zero everywhere it exists.

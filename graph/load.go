@@ -26,16 +26,17 @@ func LoadFile(path string) (*Graph, error) {
 		src, err = os.ReadFile(path)
 	}
 	if err != nil {
-		return nil, Diagnostics{{Severity: Error, Pos: Pos{File: path}, Summary: readError(err)}}
+		return nil, Diagnostics{{Severity: Error, Pos: Pos{File: path}, Summary: "cannot read the spec: " + readError(err)}}
 	}
 	return Load(path, src)
 }
 
-// readError turns an os error into a message without Go's operation prefix.
+// readError turns an os error into a message without Go's operation prefix
+// and path.
 func readError(err error) string {
 	var pe *os.PathError
 	if errors.As(err, &pe) {
-		return "cannot read " + pe.Path + ": " + pe.Err.Error()
+		return pe.Err.Error()
 	}
 	return err.Error()
 }
@@ -125,10 +126,13 @@ func (p *parser) decode(src []byte) (*yaml.Node, bool) {
 		p.errorf(start, "the spec is empty; expected a mapping with the keys name and nodes")
 		return nil, false
 	}
+	if !p.scanText(src) {
+		return nil, false
+	}
 	dec := yaml.NewDecoder(bytes.NewReader(src))
 	var doc yaml.Node
 	if err := dec.Decode(&doc); err != nil {
-		p.yamlError(err)
+		p.yamlError(src, err)
 		return nil, false
 	}
 	var extra yaml.Node
@@ -136,15 +140,15 @@ func (p *parser) decode(src []byte) (*yaml.Node, bool) {
 		p.errorf(Pos{File: p.file, Line: extra.Line, Col: extra.Column}, "expected one YAML document, found a second one")
 		return nil, false
 	} else if err != io.EOF {
-		p.yamlError(err)
+		p.yamlError(src, err)
 		return nil, false
 	}
 	return &doc, true
 }
 
-// yamlError turns a yaml.v3 syntax error into a diagnostic. yaml.v3 reports
-// only a line, so the column is 1.
-func (p *parser) yamlError(err error) {
+// yamlError turns a yaml.v3 syntax error into a diagnostic at the exact
+// position of the problem (see syntaxPos).
+func (p *parser) yamlError(src []byte, err error) {
 	msg := err.Error()
 	line := 1
 	if m := yamlLine.FindStringSubmatch(msg); m != nil {
@@ -153,7 +157,8 @@ func (p *parser) yamlError(err error) {
 	} else if len(msg) > 6 && msg[:6] == "yaml: " {
 		msg = msg[6:]
 	}
-	p.errorf(Pos{File: p.file, Line: line, Col: 1}, "invalid YAML: %s", msg)
+	pos, msg := p.syntaxPos(src, line, msg)
+	p.errorf(pos, "invalid YAML: %s", msg)
 }
 
 // checkAliases rejects YAML aliases, which a spec never needs and which

@@ -45,7 +45,7 @@ var registry = map[string]*Op{}
 func init() {
 	for _, op := range []*Op{
 		opAdd, opSub, opMul, opDiv, opNeg, opPow, opSquare,
-		opExp, opLog, opSin, opCos, opTanh, opSigmoid, opRelu, opStep,
+		opExp, opLog, opLog0, opRecip0, opSin, opCos, opTanh, opSigmoid, opRelu, opStep,
 		opMatMul, opOuter, opTranspose, opSum, opMean, opSumTo, opBroadcastTo,
 		opSquaredError, opMSE,
 	} {

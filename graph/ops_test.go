@@ -65,6 +65,8 @@ func TestOpForwardHandValues(t *testing.T) {
 		{"sigmoid", []*Tensor{Scalar(-800)}, Scalar(0)},
 		{"relu", []*Tensor{vec(-1, 0, 2)}, vec(0, 0, 2)},
 		{"step", []*Tensor{vec(-1, 0, 2)}, vec(0, 0, 1)},
+		{"log0", []*Tensor{vec(0, math.E)}, vec(0, 1)},
+		{"recip0", []*Tensor{vec(0, 4)}, vec(0, 0.25)},
 		{"matmul", []*Tensor{mat([]float64{1, 2}, []float64{3, 4}), mat([]float64{5, 6}, []float64{7, 8})}, mat([]float64{19, 22}, []float64{43, 50})},
 		{"matmul", []*Tensor{mat([]float64{1, 2}, []float64{3, 4}), vec(1, 1)}, vec(3, 7)},
 		{"matmul", []*Tensor{vec(1, 1), mat([]float64{1, 2}, []float64{3, 4})}, vec(4, 6)},
@@ -167,7 +169,7 @@ func derivativeCases() []shapeCase {
 		}
 	}
 	cases = append(cases, shapeCase{op: "add", shapes: [][]int{M, V, S}}, shapeCase{op: "add", shapes: [][]int{S, S, S, S}})
-	for _, op := range []string{"neg", "square", "exp", "log", "sin", "cos", "tanh", "sigmoid", "relu", "step", "sum", "mean"} {
+	for _, op := range []string{"neg", "square", "exp", "log", "log0", "recip0", "sin", "cos", "tanh", "sigmoid", "relu", "step", "sum", "mean"} {
 		for _, s := range [][]int{S, V, M} {
 			cases = append(cases, shapeCase{op: op, shapes: [][]int{s}})
 		}
@@ -196,7 +198,7 @@ func randomInput(r *rand.Rand, op string, arg int, shape []int) *Tensor {
 	for i := range t.Data {
 		x := r.Float64()*4 - 2
 		switch {
-		case op == "log" || op == "pow" && arg == 0:
+		case op == "log" || op == "log0" || op == "recip0" || op == "pow" && arg == 0:
 			x = 0.5 + r.Float64()*2
 		case op == "div" && arg == 1:
 			x = 1 + r.Float64()

@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -46,7 +47,9 @@ type rawNode struct {
 
 // rawArg is one entry of a node's in list: a reference or a literal.
 type rawArg struct {
-	ref     string
+	// tooLarge marks a literal beyond the range of float64.
+	tooLarge bool
+	ref      string
 	literal float64
 	isLit   bool
 	pos     Pos
@@ -133,7 +136,7 @@ func (p *parser) mapping(n *yaml.Node, what string, known []string, f func(key s
 			continue
 		}
 		if prev, dup := seen[k.Value]; dup {
-			p.errorf(p.pos(k), "%s: duplicate key %q (first at line %d)", what, k.Value, prev.Line)
+			p.errorf(p.pos(k), "%s: duplicate key %q (first at line %d, column %d)", what, k.Value, prev.Line, prev.Column)
 			continue
 		}
 		seen[k.Value] = k
@@ -219,6 +222,10 @@ func (p *parser) parseSpec(doc *yaml.Node) *rawSpec {
 			p.nodes(s, v)
 		case "output":
 			if name, ok := p.str(v, "output"); ok {
+				if !isIdent(name) {
+					p.errorf(p.pos(v), "output: %q is not a valid name (expected an identifier: [A-Za-z_][A-Za-z0-9_]*)", truncate(name, 40))
+					return
+				}
 				s.output, s.outputPos = name, p.pos(v)
 			}
 		}
@@ -359,7 +366,7 @@ func (p *parser) matrix(v *yaml.Node, what string) *Tensor {
 			continue
 		}
 		if len(row.Content) != cols {
-			p.errorf(p.pos(row), "%s[%d]: ragged matrix: row has %d elements, row 0 has %d", what, i, len(row.Content), cols)
+			p.errorf(p.pos(row), "%s[%d]: ragged matrix: row has %s, row 0 has %d", what, i, plural(len(row.Content), "element"), cols)
 			ok = false
 			continue
 		}
@@ -382,6 +389,13 @@ func (p *parser) matrix(v *yaml.Node, what string) *Tensor {
 
 // number reads a finite float64 from a scalar node.
 func (p *parser) number(v *yaml.Node, what string) (float64, bool) {
+	if v.Tag == "!!str" && v.Style == 0 {
+		// yaml.v3 reads a number beyond float64's range as a string.
+		if f, err := strconv.ParseFloat(v.Value, 64); errors.Is(err, strconv.ErrRange) && math.IsInf(f, 0) {
+			p.errorf(p.pos(v), "%s: %s is too large for a float64 (values must be finite)", what, truncate(v.Value, 40))
+			return 0, false
+		}
+	}
 	if v.Tag != "!!int" && v.Tag != "!!float" {
 		p.errorf(p.pos(v), "%s: expected a number, found %s", what, describe(v))
 		return 0, false

@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -14,7 +15,11 @@ import (
 // "add(a1, b1)" or a mapping {op: add, in: [a1, b1], label: "…"}.
 func (p *parser) nodes(s *rawSpec, v *yaml.Node) {
 	if v.Kind != yaml.MappingNode || len(v.Content) == 0 {
-		p.errorf(p.pos(v), "nodes: expected a non-empty mapping from node names to ops, found %s", describe(v))
+		found := describe(v)
+		if v.Kind == yaml.MappingNode {
+			found = "an empty mapping"
+		}
+		p.errorf(p.pos(v), "nodes: expected a non-empty mapping from node names to ops, found %s", found)
 		return
 	}
 	p.mapping(v, "nodes", nil, func(name string, k, val *yaml.Node) {
@@ -164,6 +169,11 @@ func (p *parser) shortForm(n *rawNode, v *yaml.Node) bool {
 			pos := at(off + lead)
 			off += len(part) + 1
 			arg, good := parseArg(tok, pos)
+			if arg.tooLarge {
+				p.errorf(pos, "%s: %s is too large for a float64 (values must be finite)", what, truncate(tok, 40))
+				ok = false
+				continue
+			}
 			if !good {
 				p.errorf(pos, "%s: expected an input name or a number, found %q", what, truncate(tok, 40))
 				ok = false
@@ -181,6 +191,9 @@ func parseArg(tok string, pos Pos) (rawArg, bool) {
 		return rawArg{ref: tok, pos: pos}, true
 	}
 	x, err := strconv.ParseFloat(tok, 64)
+	if errors.Is(err, strconv.ErrRange) && math.IsInf(x, 0) {
+		return rawArg{pos: pos, tooLarge: true}, false
+	}
 	if err != nil || math.IsNaN(x) || math.IsInf(x, 0) || strings.ContainsAny(tok, "xXpP_") {
 		return rawArg{}, false
 	}

@@ -34,8 +34,11 @@ type specError struct{ err error }
 
 func (e specError) Error() string { return e.err.Error() }
 
-// failed is returned once every diagnostic has been printed already.
+// errReported is returned once every diagnostic has been printed already.
 var errReported = errors.New("reported")
+
+// errNoCommand is the usage error of a command line without a command.
+var errNoCommand = errors.New("a command is required")
 
 // run executes the command line args and returns the exit status.
 func run(args []string, in io.Reader, out, errw io.Writer) (code int) {
@@ -78,6 +81,13 @@ func newRootCmd(s streams) *cobra.Command {
 			"every edge's local derivative and upstream gradient.",
 		SilenceErrors: true,
 		SilenceUsage:  true,
+		Args:          cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			// No command at all is wrong usage: the usage goes to stderr.
+			cmd.SetOut(s.err)
+			cmd.Usage()
+			return errNoCommand
+		},
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return err })
 	root.CompletionOptions.HiddenDefaultCmd = true

@@ -1,0 +1,143 @@
+package graph
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	goyaml "github.com/goccy/go-yaml"
+	goparser "github.com/goccy/go-yaml/parser"
+)
+
+// This file gives YAML syntax errors exact positions. yaml.v3 reports only a
+// line, often the line where the enclosing construct began, so the source is
+// first scanned for bytes YAML cannot hold, and a syntax error is then
+// located with goccy/go-yaml's parser, whose tokens carry line and column.
+
+// scanText reports the first byte that cannot be in a YAML text: invalid
+// UTF-8 or a control character other than tab, newline and carriage return.
+func (p *parser) scanText(src []byte) bool {
+	line, col := 1, 1
+	for i := 0; i < len(src); {
+		r, size := utf8.DecodeRune(src[i:])
+		pos := Pos{File: p.file, Line: line, Col: col}
+		switch {
+		case r == utf8.RuneError && size <= 1:
+			p.errorf(pos, "invalid UTF-8 (byte 0x%02x); a spec must be UTF-8 text", src[i])
+			return false
+		case r < 0x20 && r != '\t' && r != '\n' && r != '\r', r == 0x7f:
+			p.errorf(pos, "invalid YAML: control characters are not allowed")
+			return false
+		}
+		if r == '\n' {
+			line, col = line+1, 1
+		} else {
+			col++
+		}
+		i += size
+	}
+	return true
+}
+
+// syntaxPos locates a syntax error that yaml.v3 reported with message msg at
+// line (its best guess), returning the position and a clearer message.
+func (p *parser) syntaxPos(src []byte, line int, msg string) (Pos, string) {
+	pos := Pos{File: p.file, Line: line, Col: 1}
+	_, err := goparser.ParseBytes(src, 0)
+	var se *goyaml.SyntaxError
+	if !errors.As(err, &se) || se.Token == nil || se.Token.Position == nil {
+		return pos, msg
+	}
+	tp := se.Token.Position
+	pos.Line, pos.Col = tp.Line, tp.Column
+	if strings.Contains(msg, "',' or ']'") || strings.Contains(msg, "',' or '}'") {
+		// Point at the bracket left open rather than where the parser gave
+		// up, which is often the next line.
+		if l, c, ok := unclosedBracket(src, tp.Offset); ok {
+			pos.Line, pos.Col = l, c
+		}
+	}
+	if strings.Contains(msg, "mapping values") && charAt(src, pos) != ':' {
+		// Point at the colon that starts the unexpected mapping value.
+		for c := pos.Col; c < pos.Col+200; c++ {
+			if r := charAt(src, Pos{Line: pos.Line, Col: c}); r == ':' {
+				pos.Col = c
+				break
+			} else if r == 0 {
+				break
+			}
+		}
+	}
+	if strings.Contains(se.Message, "'\t'") || strings.Contains(msg, "cannot start any token") && charAt(src, pos) == '\t' {
+		msg = "found a tab character that violates indentation"
+	}
+	return pos, msg
+}
+
+// unclosedBracket finds the innermost [ or { still open before offset,
+// ignoring brackets inside quotes and comments.
+func unclosedBracket(src []byte, offset int) (line, col int, ok bool) {
+	type open struct{ line, col int }
+	var stack []open
+	line, col = 1, 1
+	var quote rune
+	comment := false
+	for i, r := range string(src) {
+		if i >= offset && offset > 0 {
+			break
+		}
+		switch {
+		case r == '\n':
+			comment = false
+			if quote == 0 {
+				// Brackets of block YAML do not span lines unless flow
+				// collections do; keep the stack.
+			}
+		case comment:
+		case quote != 0:
+			if r == quote {
+				quote = 0
+			}
+		case r == '"' || r == '\'':
+			quote = r
+		case r == '#':
+			comment = true
+		case r == '[' || r == '{':
+			stack = append(stack, open{line, col})
+		case (r == ']' || r == '}') && len(stack) > 0:
+			stack = stack[:len(stack)-1]
+		}
+		if r == '\n' {
+			line, col = line+1, 1
+		} else {
+			col++
+		}
+	}
+	if len(stack) == 0 {
+		return 0, 0, false
+	}
+	top := stack[len(stack)-1]
+	return top.line, top.col, true
+}
+
+// charAt returns the character at pos in src, or 0.
+func charAt(src []byte, pos Pos) rune {
+	lines := strings.SplitN(string(src), "\n", pos.Line+1)
+	if pos.Line-1 >= len(lines) {
+		return 0
+	}
+	r := []rune(lines[pos.Line-1])
+	if pos.Col-1 >= len(r) || pos.Col < 1 {
+		return 0
+	}
+	return r[pos.Col-1]
+}
+
+// plural returns "1 element" or "n elements".
+func plural(n int, word string) string {
+	if n == 1 {
+		return fmt.Sprintf("1 %s", word)
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
