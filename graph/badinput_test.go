@@ -1000,7 +1000,7 @@ output: zz
 			`bad.yaml:6:13: undefined name "qq" used by b`,
 			`bad.yaml:8:9: output: undefined name "zz"`,
 		},
-		tok:  "mull",
+		tok: "mull",
 	},
 }
 

@@ -50,9 +50,9 @@ type rawArg struct {
 	// tooLarge marks a literal beyond the range of float64.
 	tooLarge bool
 	ref      string
-	literal float64
-	isLit   bool
-	pos     Pos
+	literal  float64
+	isLit    bool
+	pos      Pos
 }
 
 // specKeys are the top-level keys of spec format v1.
