@@ -5,7 +5,8 @@ import (
 	"fmt"
 	"math"
 	"sort"
-	"strings"
+
+	"github.com/chainviz/chainviz/graph"
 )
 
 // Mismatch is one difference between a golden annotated JSON document and a
@@ -81,7 +82,7 @@ func show(v any) string {
 	return fmt.Sprint(v)
 }
 
-func fmtNum(v float64) string { return strings.TrimSuffix(fmt.Sprintf("%.17g", v), ".0") }
+func fmtNum(v float64) string { return graph.FormatNumber(v) }
 
 // value compares want and got found at where/field/index.
 func (c *comparer) value(where, field, index string, want, got any) {
@@ -149,7 +150,13 @@ func (c *comparer) fields(where string, want, got any) {
 			keys = append(keys, k)
 		}
 	}
-	sort.Strings(keys)
+	sort.Slice(keys, func(i, j int) bool {
+		ri, rj := keyRank(keys[i]), keyRank(keys[j])
+		if ri != rj {
+			return ri < rj
+		}
+		return keys[i] < keys[j]
+	})
 	for _, k := range keys {
 		wv, inW := w[k]
 		gv, inG := g[k]
@@ -167,6 +174,20 @@ func (c *comparer) fields(where string, want, got any) {
 			c.value(fieldWhere, k, "", wv, gv)
 		}
 	}
+}
+
+// keyOrder is the order of fields in annotated JSON, so that differences
+// are reported in the order a reader of the file meets them.
+var keyOrder = []string{"format", "name", "title", "description", "output", "nodes", "edges",
+	"from", "to", "arg", "kind", "op", "shape", "value", "grad", "local", "local_expr", "upstream"}
+
+func keyRank(k string) int {
+	for i, o := range keyOrder {
+		if o == k {
+			return i
+		}
+	}
+	return len(keyOrder)
 }
 
 // label names a node or edge from the golden side, falling back to the

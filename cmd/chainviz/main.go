@@ -97,6 +97,7 @@ func newRootCmd(s streams) *cobra.Command {
 	pf.IntVar(&s.limits.MaxElements, "max-elements", graph.DefaultLimits.MaxElements, "largest number of elements of one tensor")
 	root.AddCommand(newAnnotateCmd(s))
 	root.AddCommand(newCheckCmd(s))
+	root.AddCommand(newTestCmd(s))
 	return root
 }
 
@@ -113,11 +114,7 @@ func loadSpec(s streams, path string) (*graph.Graph, error) {
 		src, err = os.ReadFile(path)
 	}
 	if err != nil {
-		var pe *os.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
-		}
-		return nil, specError{fmt.Errorf("%s: cannot read the spec: %v", file, err)}
+		return nil, specError{fmt.Errorf("%s: cannot read the spec: %v", file, unwrapPathError(err))}
 	}
 	g, err := graph.LoadWithLimits(file, src, *s.limits)
 	if err != nil {
