@@ -34,6 +34,9 @@ type Annotated struct {
 	Higher [][]*graph.Tensor
 	// Hessian is the full Hessian after AddHessian, or nil.
 	Hessian *Hessian
+	// Updated holds, after AddUpdate, each param's value after one step of
+	// gradient descent, indexed by node ID (nil for other nodes).
+	Updated []*graph.Tensor
 }
 
 // Edge is one input slot of an op node, annotated with the backward flow.
@@ -153,6 +156,7 @@ func Annotate(g *graph.Graph) (*Annotated, error) {
 		}
 		a.Warnings = append(a.Warnings, kinkWarnings(n)...)
 	}
+	a.Warnings = append(a.Warnings, gradWarnings(a)...)
 	return a, nil
 }
 

@@ -133,6 +133,10 @@ func (j *jsonWriter) node(a *Annotated, n *graph.Node) {
 	j.tensor(n.Value)
 	j.raw(", \"grad\": ")
 	j.tensor(a.Grads[n.ID])
+	if a.Updated != nil && a.Updated[n.ID] != nil {
+		j.raw(", \"updated\": ")
+		j.tensor(a.Updated[n.ID])
+	}
 	for k, h := range a.Higher {
 		if h[n.ID] != nil {
 			j.raw(", \"grad" + strconv.Itoa(k+2) + "\": ")

@@ -96,6 +96,7 @@ func newRootCmd(s streams) *cobra.Command {
 	pf.IntVar(&s.limits.MaxNodes, "max-nodes", graph.DefaultLimits.MaxNodes, "largest number of inputs, params and nodes in a spec")
 	pf.IntVar(&s.limits.MaxElements, "max-elements", graph.DefaultLimits.MaxElements, "largest number of elements of one tensor")
 	root.AddCommand(newAnnotateCmd(s))
+	root.AddCommand(newExplainCmd(s))
 	root.AddCommand(newCheckCmd(s))
 	root.AddCommand(newTestCmd(s))
 	return root

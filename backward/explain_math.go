@@ -1,0 +1,367 @@
+package backward
+
+import (
+	"math"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/chainviz/chainviz/graph"
+)
+
+// This file writes formulas in two notations at once: plain Unicode for the
+// text format (∂L/∂W1, 18 × 2) and LaTeX for the md and tex formats
+// (\frac{\partial L}{\partial W_{1}}, 18 \times 2).
+//
+// The LaTeX must also survive Markdown, which runs before the math in
+// renderers without a math extension and which GitHub and Obsidian users
+// may preview anywhere. It therefore never contains a backslash before
+// punctuation (Markdown would eat the backslash: \{ \, \\ \_), never "*",
+// "<" or "&", and an underscore always follows a letter or digit and
+// precedes "{", so it can never open emphasis: W_{1}, \mathit{dd_{3}}.
+
+// mexpr is a formula fragment in Unicode (u) and LaTeX (t).
+type mexpr struct{ u, t string }
+
+// mText returns a fragment with the given Unicode and LaTeX spellings.
+func mText(u, t string) mexpr { return mexpr{u, t} }
+
+// The separators of products, sums and equations.
+var (
+	opCdot  = mText(" · ", ` \cdot `)
+	opTimes = mText(" × ", ` \times `)
+	opPlus  = mText(" + ", " + ")
+	opMinus = mText(" − ", " - ")
+	opOdot  = mText(" ⊙ ", ` \odot `)
+)
+
+// mCat concatenates fragments.
+func mCat(xs ...mexpr) mexpr {
+	var u, t strings.Builder
+	for _, x := range xs {
+		u.WriteString(x.u)
+		t.WriteString(x.t)
+	}
+	return mexpr{u.String(), t.String()}
+}
+
+// mJoin joins fragments with a separator.
+func mJoin(sep mexpr, xs []mexpr) mexpr {
+	var parts []mexpr
+	for i, x := range xs {
+		if i > 0 {
+			parts = append(parts, sep)
+		}
+		parts = append(parts, x)
+	}
+	return mCat(parts...)
+}
+
+// mName is a node's name: W1 and W_{1}; anonymous constants show their
+// value.
+func mName(n *graph.Node) mexpr {
+	if n.Kind == graph.KindConst && (n.Name == "" || n.Name[0] == '#') {
+		return mNum(n.Value.Item())
+	}
+	return mText(n.Name, texName(n.Name))
+}
+
+// mPartial is ∂num/∂den.
+func mPartial(num, den *graph.Node) mexpr {
+	a, b := mName(num), mName(den)
+	return mText("∂"+a.u+"/∂"+b.u, `\frac{\partial `+a.t+`}{\partial `+b.t+`}`)
+}
+
+// mPartial2 is ∂²num/∂den².
+func mPartial2(num, den *graph.Node) mexpr {
+	a, b := mName(num), mName(den)
+	return mText("∂²"+a.u+"/∂"+b.u+"²", `\frac{\partial^{2} `+a.t+`}{\partial `+b.t+`^{2}}`)
+}
+
+// mDelta is δ_v, the gradient of the output with respect to v.
+func mDelta(n *graph.Node) mexpr {
+	a := mName(n)
+	return mText("δ_"+a.u, `\delta_{`+a.t+`}`)
+}
+
+// mT is the transpose of x.
+func mT(x mexpr) mexpr {
+	if strings.ContainsAny(x.u, " ·") {
+		x = mParen(x)
+	}
+	return mCat(x, mText("ᵀ", `^{\top}`))
+}
+
+// mParen wraps x in parentheses.
+func mParen(x mexpr) mexpr { return mCat(mText("(", "("), x, mText(")", ")")) }
+
+// mParenIf wraps x in parentheses when it has an operator outside
+// parentheses or starts with a minus sign, so that it can be a factor of a
+// product.
+func mParenIf(x mexpr) mexpr {
+	if needsParen(x.u) {
+		return mParen(x)
+	}
+	return x
+}
+
+func needsParen(s string) bool {
+	if strings.HasPrefix(s, "−") || strings.HasPrefix(s, "-") {
+		return true
+	}
+	depth := 0
+	for _, r := range s {
+		switch r {
+		case '(', '[':
+			depth++
+		case ')', ']':
+			depth--
+		case ' ', '+', '/':
+			if depth == 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// roundSig rounds v to 10 significant digits, so that 3 − 0.01 × 72 shows
+// as 2.28 rather than 2.2800000000000002.
+func roundSig(v float64) float64 {
+	if v == 0 || math.IsInf(v, 0) || math.IsNaN(v) {
+		return v
+	}
+	r, err := strconv.ParseFloat(strconv.FormatFloat(v, 'g', 10, 64), 64)
+	if err != nil {
+		return v
+	}
+	return r
+}
+
+// numText formats a number for display: 10 significant digits, Unicode
+// minus signs.
+func numText(v float64) string {
+	return strings.ReplaceAll(graph.FormatNumber(roundSig(v)), "-", "−")
+}
+
+// mNum is a number; a negative number is parenthesised by callers that
+// multiply it (see mFactor).
+func mNum(v float64) mexpr {
+	u := numText(v)
+	return mText(u, texNumber(u))
+}
+
+// mFactor is a number as a factor of a product: (−2) for negatives.
+func mFactor(v float64) mexpr {
+	m := mNum(v)
+	if v < 0 {
+		return mParen(m)
+	}
+	return m
+}
+
+// texNumber converts a number written by numText to LaTeX: 1e−7 becomes
+// 1 \times 10^{-7}.
+func texNumber(u string) string {
+	s := strings.ReplaceAll(u, "−", "-")
+	if i := strings.IndexByte(s, 'e'); i >= 0 {
+		return s[:i] + ` \times 10^{` + s[i+1:] + `}`
+	}
+	return s
+}
+
+// maxShown is the largest tensor whose elements are written out.
+const maxShown = 16
+
+// mTensor is a tensor's value, or a description of its shape when it has
+// more than maxShown elements.
+func mTensor(t *graph.Tensor) mexpr {
+	if t == nil {
+		return mText("?", "?")
+	}
+	if t.Size() > maxShown {
+		s := graph.ShapeString(t.Shape)
+		return mText("("+s+" tensor)", `(`+s+`\ \mathrm{tensor})`)
+	}
+	u := t.Format(numText)
+	return mText(u, texFormula(u, nil))
+}
+
+// mTensorFactor is mTensor parenthesised when it is a negative scalar.
+func mTensorFactor(t *graph.Tensor) mexpr {
+	if t != nil && t.IsScalar() {
+		return mFactor(t.Item())
+	}
+	return mTensor(t)
+}
+
+// mFormula is a formula written by an op's Formula or Local function, in
+// which every identifier is a node name, a number or a function name.
+func mFormula(s string) mexpr { return mText(s, texFormula(s, nil)) }
+
+// texName writes a node name in LaTeX: x, W_{1}, \mathit{Wx},
+// \mathit{dd_{3}}, \mathit{n0_{t}} (underscores become subscripts).
+func texName(name string) string {
+	parts := strings.FieldsFunc(name, func(r rune) bool { return r == '_' })
+	if len(parts) == 0 {
+		return `\mathit{x}`
+	}
+	head := parts[0]
+	sub := strings.Join(parts[1:], ",")
+	i := len(head)
+	for i > 0 && head[i-1] >= '0' && head[i-1] <= '9' {
+		i--
+	}
+	letters, digits := head[:i], head[i:]
+	if i == 0 { // All digits cannot happen for names; keep it safe.
+		letters, digits = head, ""
+	}
+	switch {
+	case sub != "":
+		return `\mathit{` + head + `_{` + sub + `}}`
+	case len(letters) == 1 && digits == "":
+		return letters
+	case len(letters) == 1:
+		return letters + `_{` + digits + `}`
+	case digits == "":
+		return `\mathit{` + letters + `}`
+	default:
+		return `\mathit{` + letters + `_{` + digits + `}}`
+	}
+}
+
+// texFunctions maps the function names ops use in formulas to LaTeX.
+var texFunctions = map[string]string{
+	"exp": `\exp`, "ln": `\ln`, "log": `\log`, "sin": `\sin`, "cos": `\cos`,
+	"tanh": `\tanh`, "ReLU": `\operatorname{ReLU}`, "mean": `\operatorname{mean}`,
+	"max": `\max`, "broadcast": `\operatorname{broadcast}`, "sum_to": `\operatorname{sumto}`,
+}
+
+// texSymbols maps the non-ASCII symbols of formulas to LaTeX.
+var texSymbols = map[rune]string{
+	'·': ` \cdot `, '×': ` \times `, '−': "-", '²': "^{2}", '³': "^{3}", 'ᵀ': `^{\top}`,
+	'σ': `\sigma`, 'Σ': `\sum `, '⊙': ` \odot `, '⊗': ` \otimes `, '∂': `\partial `,
+	'δ': `\delta`, '→': ` \to `, '≈': ` \approx `,
+}
+
+// texFormula converts a Unicode formula to LaTeX. Identifiers followed by
+// "(" that name known functions become LaTeX operators; every other
+// identifier is a node name; 1[…] (the indicator of ReLU's derivative)
+// becomes \mathbf{1}[…]; a^b and a^(…) get braces. isFunc, when not nil,
+// overrides which identifiers are functions.
+func texFormula(s string, isFunc func(string) bool) string {
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch {
+		case isIdentStart(c):
+			j := i + 1
+			for j < len(s) && (isIdentStart(s[j]) || s[j] >= '0' && s[j] <= '9') {
+				j++
+			}
+			id := s[i:j]
+			next := ""
+			if j < len(s) {
+				next = s[j:]
+			}
+			fn, known := texFunctions[id]
+			if isFunc != nil {
+				known = known && isFunc(id)
+			}
+			isCall := strings.HasPrefix(next, "(") || strings.HasPrefix(next, "²(") || id == "ln" && strings.HasPrefix(next, " ")
+			if known && isCall {
+				b.WriteString(fn)
+				if id == "ln" && strings.HasPrefix(next, " ") {
+					b.WriteString(" ")
+					j++
+				}
+			} else {
+				b.WriteString(texName(id))
+			}
+			i = j
+		case c >= '0' && c <= '9' || c == '.':
+			j := i
+			for j < len(s) && (s[j] >= '0' && s[j] <= '9' || s[j] == '.') {
+				j++
+			}
+			num := s[i:j]
+			// An exponent: 1e-7 or 1e−7.
+			if j < len(s) && s[j] == 'e' {
+				k := j + 1
+				if strings.HasPrefix(s[k:], "−") {
+					k += len("−")
+				} else if k < len(s) && s[k] == '-' {
+					k++
+				}
+				if k < len(s) && s[k] >= '0' && s[k] <= '9' {
+					for k < len(s) && s[k] >= '0' && s[k] <= '9' {
+						k++
+					}
+					num = texNumber(s[i:k])
+					j = k
+				}
+			}
+			if num == "1" && j < len(s) && s[j] == '[' && (i == 0 || !isIdentStart(s[i-1])) {
+				num = `\mathbf{1}`
+			}
+			b.WriteString(num)
+			i = j
+		case c == '^':
+			i++
+			b.WriteString("^{")
+			if i < len(s) && s[i] == '(' {
+				depth, j := 0, i
+				for ; j < len(s); j++ {
+					if s[j] == '(' {
+						depth++
+					} else if s[j] == ')' {
+						depth--
+						if depth == 0 {
+							j++
+							break
+						}
+					}
+				}
+				b.WriteString(texFormula(s[i+1:j-1], isFunc))
+				i = j
+			} else {
+				j := i
+				if strings.HasPrefix(s[j:], "−") {
+					j += len("−")
+				}
+				for j < len(s) && (isIdentStart(s[j]) || s[j] >= '0' && s[j] <= '9' || s[j] == '.') {
+					j++
+				}
+				b.WriteString(texFormula(s[i:j], isFunc))
+				i = j
+			}
+			b.WriteString("}")
+		case c == '>' || c == '<':
+			b.WriteString(" " + map[byte]string{'>': ">", '<': `\lt`}[c] + " ")
+			i++
+		case c == '*':
+			b.WriteString(` \ast `)
+			i++
+		case c == '\\' || c == '{' || c == '}' || c == '$' || c == '%' || c == '#' || c == '~' || c == '&':
+			// Characters that are special in LaTeX; formulas do not use
+			// them, but names of constants could in principle.
+			i++
+		case c < utf8.RuneSelf:
+			b.WriteByte(c)
+			i++
+		default:
+			r, n := utf8.DecodeRuneInString(s[i:])
+			if t, ok := texSymbols[r]; ok {
+				b.WriteString(t)
+			} else {
+				b.WriteString(`\text{` + string(r) + `}`)
+			}
+			i += n
+		}
+	}
+	return strings.Join(strings.Fields(b.String()), " ")
+}
+
+func isIdentStart(c byte) bool {
+	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+}

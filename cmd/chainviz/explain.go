@@ -1,0 +1,103 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/chainviz/chainviz/backward"
+)
+
+// explainOptions are the flags of chainviz explain.
+type explainOptions struct {
+	spec     string
+	wrt      []string
+	format   string
+	maxPaths int
+	full     bool
+	lr       float64
+	steps    int
+	order    int
+}
+
+func newExplainCmd(s streams) *cobra.Command {
+	opts := &explainOptions{}
+	cmd := &cobra.Command{
+		Use:   "explain SPEC|-",
+		Short: "Print the chain-rule derivation of the gradients, path by path, as Markdown, LaTeX or text",
+		Long: "explain writes, for each leaf that has a gradient (or each node named by --wrt), the\n" +
+			"derivation of the output's gradient by the chain rule: every path from the node to the\n" +
+			"output, the local derivative of each factor with its formula and value, the product of\n" +
+			"each path and the sum over paths. Above --max-paths paths it writes the backward (δ)\n" +
+			"recursion instead; tensors get the matrix forms (δ·xᵀ, Wᵀ·δ) with shapes.\n" +
+			"Factors of 1 from add nodes are folded into their neighbours, as a derivation by hand\n" +
+			"writes them; --full shows every edge.",
+		Example: "  chainviz explain specs/worked_example.yaml --wrt W1 --format text --lr 0.01\n" +
+			"  chainviz explain specs/fork.yaml > fork.md\n" +
+			"  chainviz explain specs/cubic.yaml --order 2 --format tex",
+		Args: cobra.ExactArgs(1),
+		RunE: func(_ *cobra.Command, args []string) error {
+			opts.spec = args[0]
+			return runExplain(s, opts)
+		},
+	}
+	f := cmd.Flags()
+	f.StringSliceVar(&opts.wrt, "wrt", nil, "derive with respect to these nodes (repeat or separate by commas); default: every leaf with a gradient")
+	f.StringVar(&opts.format, "format", "md", "output format: "+strings.Join(backward.Formats, ", ")+" (Markdown with $$…$$ LaTeX, a LaTeX fragment, plain Unicode)")
+	f.IntVar(&opts.maxPaths, "max-paths", backward.DefaultMaxPaths, "list at most this many paths; above it, write the δ recursion")
+	f.BoolVar(&opts.full, "full", false, "show every edge as its own factor (do not fold the factors of 1 of add nodes)")
+	f.BoolVar(&opts.full, "no-fold", false, "same as --full")
+	f.Float64Var(&opts.lr, "lr", 0, "also show one step of gradient descent on every param with this learning rate")
+	f.IntVar(&opts.steps, "steps", 0, "with --lr, run this many steps of gradient descent and tabulate the output after each")
+	f.IntVar(&opts.order, "order", 1, "2 adds the second derivative with respect to each leaf")
+	return cmd
+}
+
+// runExplain loads and differentiates one spec and writes its derivations.
+func runExplain(s streams, opts *explainOptions) error {
+	if !slices.Contains(backward.Formats, opts.format) {
+		return fmt.Errorf("--format %s: the formats are %s", opts.format, strings.Join(backward.Formats, ", "))
+	}
+	switch {
+	case opts.order != 1 && opts.order != 2:
+		return fmt.Errorf("--order must be 1 or 2 for explain, found %d", opts.order)
+	case opts.maxPaths < 1:
+		return fmt.Errorf("--max-paths must be at least 1, found %d", opts.maxPaths)
+	case opts.lr < 0:
+		return fmt.Errorf("--lr must be positive, found %g", opts.lr)
+	case opts.steps < 0:
+		return fmt.Errorf("--steps must not be negative, found %d", opts.steps)
+	case opts.steps > 0 && opts.lr == 0:
+		return fmt.Errorf("--steps needs a learning rate: add --lr RATE")
+	}
+	g, err := loadSpec(s, opts.spec)
+	if err != nil {
+		return err
+	}
+	a, err := backward.Annotate(g)
+	if err != nil {
+		return specError{err}
+	}
+	printWarnings(s, a.Warnings[len(g.Warnings):])
+	e, err := backward.Explain(a, backward.ExplainOptions{
+		Wrt: opts.wrt, MaxPaths: opts.maxPaths, Full: opts.full,
+		LR: opts.lr, Steps: opts.steps, Order: opts.order,
+	})
+	var oe *backward.OptionError
+	switch {
+	case errors.As(err, &oe):
+		return err
+	case err != nil:
+		return specError{fmt.Errorf("%s: %v", g.Output.Pos.File, err)}
+	}
+	if err := e.Write(s.out, opts.format); err != nil {
+		return err
+	}
+	if e.DescentErr != nil {
+		return specError{e.DescentErr}
+	}
+	return nil
+}
