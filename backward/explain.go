@@ -53,7 +53,8 @@ type Explanation struct {
 	// Derivations holds one derivation per node of Options.Wrt.
 	Derivations []*Derivation
 	// Losses holds, with Options.Steps, the output before gradient descent
-	// and after each step; DescentErr tells why it stopped early.
+	// and after each step (nil when the graph has no params); DescentErr
+	// tells why it stopped early.
 	Losses     []float64
 	DescentErr error
 }
@@ -153,7 +154,7 @@ func Explain(a *Annotated, opts ExplainOptions) (*Explanation, error) {
 	for _, w := range wrt {
 		e.Derivations = append(e.Derivations, x.derive(w))
 	}
-	if opts.Steps > 0 {
+	if opts.Steps > 0 && len(a.Updates(opts.LR)) > 0 {
 		e.Losses, e.DescentErr = Descend(a.Graph, opts.LR, opts.Steps)
 	}
 	return e, nil

@@ -20,6 +20,9 @@ const (
 	bList
 	bTable
 	bComment
+	// bTitle is the spec's title: user text, a paragraph in text and md,
+	// a comment in tex (it is Unicode that LaTeX's text fonts may lack).
+	bTitle
 )
 
 // span is a piece of prose: plain text, or a formula when m is set.
@@ -58,7 +61,7 @@ func (e *Explanation) layout() []block {
 	g := a.Graph
 	doc := []block{{kind: bHeading, level: 1, spans: []span{txt(g.Name)}}}
 	if g.Title != "" {
-		doc = append(doc, para(txt(g.Title)))
+		doc = append(doc, block{kind: bTitle, spans: []span{txt(g.Title)}})
 	}
 	if len(a.Warnings) > 0 {
 		doc = append(doc, block{kind: bHeading, level: 2, spans: []span{txt("Warnings")}})
@@ -71,8 +74,12 @@ func (e *Explanation) layout() []block {
 		doc = append(doc, block{kind: bHeading, level: 2, spans: []span{mth(mPartial(d.Of, d.Wrt))}})
 		doc = append(doc, d.layout()...)
 	}
-	if e.Losses != nil {
+	switch {
+	case e.Losses != nil:
 		doc = append(doc, e.descentLayout()...)
+	case e.Options.Steps > 0:
+		doc = append(doc, block{kind: bHeading, level: 2, spans: []span{txt("Gradient descent")}},
+			para(txt("The spec has no params, so gradient descent has nothing to change.")))
 	}
 	return doc
 }
@@ -370,7 +377,7 @@ func (d *Derivation) foldedPara() block {
 			if len(f.Edges) < 2 {
 				continue
 			}
-			m := mCat(mPartial(f.Num, f.Den), mText(" stands for ", `	ext{ stands for }`), mPartial(f.Edges[len(f.Edges)-1].To, f.Den))
+			m := mCat(mPartial(f.Num, f.Den), mText(" stands for ", `\text{ stands for }`), mPartial(f.Edges[len(f.Edges)-1].To, f.Den))
 			if !seen[m.u] {
 				seen[m.u] = true
 				means = append(means, m)

@@ -82,7 +82,7 @@ func writeText(w *bufio.Writer, doc []block) {
 				rule = "═"
 			}
 			w.WriteString(h + "\n" + strings.Repeat(rule, width(h)) + "\n")
-		case bPara:
+		case bPara, bTitle:
 			w.WriteString(prose(b.spans) + "\n")
 		case bComment:
 			w.WriteString("  " + prose(b.spans) + "\n")
@@ -192,7 +192,7 @@ func writeMarkdown(w *bufio.Writer, doc []block) {
 				}
 			}
 			w.WriteString(strings.Repeat("#", b.level) + " " + h.String() + "\n")
-		case bPara:
+		case bPara, bTitle:
 			w.WriteString(prose(b.spans) + "\n")
 		case bComment:
 			w.WriteString("- " + prose(b.spans) + "\n")
@@ -261,6 +261,9 @@ func writeTeX(w *bufio.Writer, doc []block, name, title string) {
 		return b.String()
 	}
 	for _, b := range doc {
+		if b.kind == bTitle {
+			continue // The title is in the header comment already.
+		}
 		w.WriteString("\n")
 		switch b.kind {
 		case bHeading:

@@ -13,6 +13,7 @@ type annotateOptions struct {
 	spec    string
 	order   int
 	hessian bool
+	lr      float64
 }
 
 func newAnnotateCmd(s streams) *cobra.Command {
@@ -31,6 +32,7 @@ func newAnnotateCmd(s streams) *cobra.Command {
 	}
 	cmd.Flags().IntVar(&opts.order, "order", 1, "also compute derivatives up to this order (2 adds grad2, the Hessian diagonal; up to 4 on scalar graphs)")
 	cmd.Flags().BoolVar(&opts.hessian, "hessian", false, "add the full Hessian with respect to the scalar leaf elements (at most 64)")
+	cmd.Flags().Float64Var(&opts.lr, "lr", 0, "add \"updated\" to every param: its value after one step of gradient descent with this learning rate")
 	return cmd
 }
 
@@ -38,6 +40,9 @@ func newAnnotateCmd(s streams) *cobra.Command {
 func runAnnotate(s streams, opts *annotateOptions) error {
 	if opts.order < 1 || opts.order > backward.MaxOrder {
 		return fmt.Errorf("--order must be between 1 and %d, found %d", backward.MaxOrder, opts.order)
+	}
+	if opts.lr < 0 {
+		return fmt.Errorf("--lr must be positive, found %g", opts.lr)
 	}
 	g, err := loadSpec(s, opts.spec)
 	if err != nil {
@@ -54,6 +59,9 @@ func runAnnotate(s streams, opts *annotateOptions) error {
 		if err := a.AddHessian(); err != nil {
 			return specError{fmt.Errorf("%s: %v", g.Output.Pos.File, err)}
 		}
+	}
+	if opts.lr > 0 {
+		a.AddUpdate(opts.lr)
 	}
 	printWarnings(s, a.Warnings[len(g.Warnings):])
 	return backward.WriteJSON(s.out, a)
