@@ -1,0 +1,126 @@
+package render
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/chainviz/chainviz/backward"
+	"github.com/chainviz/chainviz/graph"
+)
+
+// fontName is the only font the diagrams use. The PNG rasterizer embeds it,
+// and Graphviz has width tables for it, so boxes are sized for it.
+const fontName = "DejaVu Sans"
+
+// Font sizes, in points.
+const (
+	sizeTitle   = 16
+	sizeText    = 12
+	sizeSmall   = 10
+	sizeEdge    = 11
+	sizeLegend  = 10
+	descWidth   = 100 // Runes per line of the description.
+	titleWidth  = 80  // Runes per line of the title.
+	maxFanTerms = 4   // Terms written out in a fan-out sum.
+)
+
+// DOT returns the Graphviz DOT text of a's diagram. It is a pure function of
+// its arguments: the same graph and options give the same bytes. Every text
+// taken from the spec (names, labels, title, description) is escaped, so it
+// can neither break the DOT nor inject markup into the SVG.
+func DOT(a *backward.Annotated, opt Options) []byte {
+	d := newDiagram(a, opt)
+	var b strings.Builder
+	d.header(&b)
+	for _, n := range a.Graph.Nodes {
+		fmt.Fprintf(&b, "\tn%d [label=<%s>];\n", n.ID, d.nodeLabel(n))
+	}
+	for i := range a.Edges {
+		d.edge(&b, i)
+	}
+	b.WriteString("}\n")
+	return []byte(b.String())
+}
+
+// diagram holds what the labels of one graph share: the options, the
+// palette and the display form of names.
+type diagram struct {
+	a   *backward.Annotated
+	o   Options
+	pal *palette
+	out *graph.Node
+	// names holds each node's display name, by node ID.
+	names []string
+	// consts maps an anonymous constant's name (#1) to its displayed value.
+	consts map[string]string
+	// from lists the indices in a.Edges of each node's outgoing edges, by
+	// node ID.
+	from [][]int
+}
+
+func newDiagram(a *backward.Annotated, opt Options) *diagram {
+	o := opt.normalized()
+	d := &diagram{a: a, o: o, pal: paletteOf(o.Theme), out: a.Graph.Output, consts: map[string]string{}}
+	maxID := 0
+	for _, n := range a.Graph.Nodes {
+		maxID = max(maxID, n.ID+1)
+	}
+	d.names = make([]string, maxID)
+	d.from = make([][]int, maxID)
+	for _, n := range a.Graph.Nodes {
+		if isAnonymous(n) && n.Value != nil {
+			v := inline(n.Value, o.Precision)
+			if strings.HasPrefix(v, minus) {
+				v = "(" + v + ")"
+			}
+			d.consts[n.Name] = v
+			d.names[n.ID] = v
+		} else {
+			d.names[n.ID] = prettyName(n.Name)
+		}
+	}
+	for i, e := range a.Edges {
+		d.from[e.From.ID] = append(d.from[e.From.ID], i)
+	}
+	return d
+}
+
+// name returns n's display name.
+func (d *diagram) name(n *graph.Node) string { return d.names[n.ID] }
+
+// num formats a number with the diagram's precision.
+func (d *diagram) num(v float64) string { return formatNumber(v, d.o.Precision) }
+
+// grad returns ∂output/∂n, or nil when n has no gradient.
+func (d *diagram) grad(n *graph.Node) *graph.Tensor {
+	if n.ID < len(d.a.Grads) {
+		return d.a.Grads[n.ID]
+	}
+	return nil
+}
+
+// partial writes ∂L/∂x for the output L and the node x, escaped.
+func (d *diagram) partial(x *graph.Node) string { return d.partialOf(d.name(x)) }
+
+// partialOf writes ∂L/∂x for the output L and a displayed name x, escaped.
+func (d *diagram) partialOf(x string) string {
+	out := "L"
+	if d.out != nil {
+		out = d.name(d.out)
+	}
+	return escapeHTML("∂" + out + "/∂" + x)
+}
+
+// header writes the graph, node and edge defaults and the caption with the
+// title, description and legend.
+func (d *diagram) header(b *strings.Builder) {
+	p := d.pal
+	b.WriteString("digraph chainviz {\n")
+	fmt.Fprintf(b, "\tgraph [rankdir=%s, bgcolor=%q, fontname=%q, fontsize=%d, fontcolor=%q,\n",
+		d.o.RankDir, p.Background, fontName, sizeText, p.Text)
+	b.WriteString("\t\tnodesep=0.3, ranksep=0.3, pad=0.3, labelloc=t, labeljust=l,\n")
+	fmt.Fprintf(b, "\t\tlabel=<%s>];\n", d.caption())
+	fmt.Fprintf(b, "\tnode [shape=plain, fontname=%q, fontsize=%d, fontcolor=%q];\n", fontName, sizeText, p.Text)
+	fmt.Fprintf(b, "\tedge [fontname=%q, fontsize=%d, color=%q, penwidth=1.2, arrowsize=0.8];\n",
+		fontName, sizeEdge, p.Wire)
+}

@@ -1,0 +1,81 @@
+package render
+
+import (
+	"bytes"
+	"fmt"
+	"image/png"
+	"math"
+	"regexp"
+	"strconv"
+
+	"github.com/tdewolff/canvas"
+	"github.com/tdewolff/canvas/renderers/rasterizer"
+)
+
+// DefaultPNGScale is the PNG resolution in pixels per SVG point when
+// PNG is given zero: twice the 72 points per inch of the SVG, which keeps
+// small text legible on high-density screens.
+const DefaultPNGScale = 2
+
+// maxPixels bounds the size of a PNG: larger diagrams are drawn at a lower
+// resolution rather than taking gigabytes of memory.
+const maxPixels = 100e6
+
+// svgRoot matches the width of Graphviz's svg element, in points.
+var svgRoot = regexp.MustCompile(`<svg width="([0-9.]+)pt"`)
+
+// svgWidth returns the width of a Graphviz SVG in points.
+func svgWidth(svg []byte) (float64, bool) {
+	m := svgRoot.FindSubmatch(svg)
+	if m == nil {
+		return 0, false
+	}
+	w, err := strconv.ParseFloat(string(m[1]), 64)
+	return w, err == nil && w > 0
+}
+
+// PNG rasterizes an SVG made by SVG into a PNG with scale pixels per point
+// (DefaultPNGScale when zero), drawing text with the embedded DejaVu Sans
+// fonts. It never panics.
+func PNG(svg []byte, scale float64) (out []byte, err error) {
+	if scale <= 0 {
+		scale = DefaultPNGScale
+	}
+	if err := setupFonts(); err != nil {
+		return nil, err
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			out, err = nil, fmt.Errorf("png: rasterizing: %v", r)
+		}
+	}()
+	c, err := canvas.ParseSVG(bytes.NewReader(rasterFriendly(svg)))
+	if err != nil {
+		return nil, fmt.Errorf("png: reading SVG: %w", err)
+	}
+	// canvas reads Graphviz's point sizes in its own units; the resolution
+	// is chosen so that one point of the SVG becomes scale pixels.
+	widthPt, ok := svgWidth(svg)
+	if !ok || c.W <= 0 {
+		return nil, fmt.Errorf("png: SVG has no width")
+	}
+	dpmm := widthPt * scale / c.W
+	if w, h := c.W*dpmm, c.H*dpmm; w*h > maxPixels {
+		dpmm *= math.Sqrt(maxPixels / (w * h))
+	}
+	img := rasterizer.Draw(c, canvas.DPMM(dpmm), canvas.DefaultColorSpace)
+	var buf bytes.Buffer
+	enc := png.Encoder{CompressionLevel: png.BestSpeed}
+	if err := enc.Encode(&buf, img); err != nil {
+		return nil, fmt.Errorf("png: encoding: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// rasterFriendly rewrites what canvas.ParseSVG would misread in Graphviz's
+// SVG: it ignores font-weight, so bold text is given the bold family.
+func rasterFriendly(svg []byte) []byte {
+	return bytes.ReplaceAll(svg,
+		[]byte(`font-family="`+fontName+`" font-weight="bold"`),
+		[]byte(`font-family="`+boldFamily+`"`))
+}

@@ -1,0 +1,115 @@
+package render
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"sync"
+
+	"github.com/goccy/go-graphviz"
+)
+
+// go-graphviz runs Graphviz compiled to WebAssembly in one module shared by
+// the whole process. It is not safe for concurrent use, so every call into
+// it holds gvMu. Its memory grows with every render on one instance, so the
+// instance is replaced after rendersPerInstance renders; after any error it
+// is replaced too, because a failed call can leave it unusable.
+var (
+	gvMu   sync.Mutex
+	gv     *graphviz.Graphviz
+	gvUses int
+)
+
+// rendersPerInstance is how many graphs one Graphviz instance lays out
+// before it is closed and a fresh one is made.
+const rendersPerInstance = 16
+
+// layoutFormats lists the output formats asked of Graphviz. Any other format
+// would make every later render on the instance fail, so none is ever
+// passed; its own PNG renderer, in particular, draws no lines.
+var layoutFormats = map[graphviz.Format]bool{
+	graphviz.SVG: true,
+}
+
+// SVG lays out DOT text with Graphviz and returns the SVG. The output is
+// deterministic: the same DOT gives the same bytes. It is safe for
+// concurrent use (calls are serialized) and never panics.
+func SVG(dot []byte) ([]byte, error) {
+	out, err := runGraphviz(dot, graphviz.SVG)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkSVG(out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// runGraphviz parses dot and renders it in the given format, holding gvMu
+// and turning panics into errors.
+func runGraphviz(dot []byte, format graphviz.Format) (out []byte, err error) {
+	if !layoutFormats[format] {
+		return nil, fmt.Errorf("graphviz: format %q is not supported", format)
+	}
+	gvMu.Lock()
+	defer gvMu.Unlock()
+	defer func() {
+		if r := recover(); r != nil {
+			out, err = nil, fmt.Errorf("graphviz: internal error: %v", r)
+		}
+		if err != nil {
+			dropInstance()
+		}
+	}()
+	ctx := context.Background()
+	if gv == nil || gvUses >= rendersPerInstance {
+		dropInstance()
+		gv, err = graphviz.New(ctx)
+		if err != nil {
+			gv = nil
+			return nil, fmt.Errorf("graphviz: starting: %w", err)
+		}
+	}
+	gvUses++
+	g, err := graphviz.ParseBytes(dot)
+	if err != nil {
+		return nil, fmt.Errorf("graphviz: reading DOT: %w", err)
+	}
+	defer g.Close()
+	var buf bytes.Buffer
+	if err := gv.Render(ctx, g, format, &buf); err != nil {
+		return nil, fmt.Errorf("graphviz: layout: %w", err)
+	}
+	if buf.Len() == 0 {
+		return nil, errors.New("graphviz: layout produced no output")
+	}
+	return buf.Bytes(), nil
+}
+
+// dropInstance closes the current Graphviz instance, if any. The caller
+// holds gvMu.
+func dropInstance() {
+	if gv != nil {
+		_ = gv.Close()
+	}
+	gv, gvUses = nil, 0
+}
+
+// nodeGroup matches one node of Graphviz's SVG: the group, its title and
+// what is drawn up to the group's end.
+var nodeGroup = regexp.MustCompile(`(?s)<g id="node\d+" class="node">\s*<title>(.*?)</title>(.*?)</g>`)
+
+// checkSVG reports an error when a node of the SVG has nothing drawn.
+// Graphviz renders a malformed HTML-like label as nothing, without an error;
+// every node chainviz draws has at least a line or a box.
+func checkSVG(svg []byte) error {
+	for _, m := range nodeGroup.FindAllSubmatch(svg, -1) {
+		if !bytes.Contains(m[2], []byte("<polygon")) && !bytes.Contains(m[2], []byte("<path")) &&
+			!bytes.Contains(m[2], []byte("<text")) {
+			return fmt.Errorf("graphviz: node %s was drawn empty (malformed label)", m[1])
+		}
+	}
+	return nil
+}
