@@ -5,6 +5,8 @@
 package backward
 
 import (
+	"fmt"
+
 	"github.com/chainviz/chainviz/graph"
 )
 
@@ -108,7 +110,14 @@ func (a *Annotated) EdgesFrom(n *graph.Node) []Edge {
 // Annotate runs the backward pass of g from its output and annotates every
 // node and edge. The error, if any, is a graph.Diagnostics naming the node
 // whose gradient is not finite and its inputs' values.
-func Annotate(g *graph.Graph) (*Annotated, error) {
+func Annotate(g *graph.Graph) (a *Annotated, err error) {
+	defer func() {
+		// No panic may cross the package boundary.
+		if r := recover(); r != nil {
+			a, err = nil, graph.Diagnostics{{Severity: graph.Error, Pos: g.Output.Pos,
+				Summary: fmt.Sprintf("internal error in the backward pass: %v", r)}}
+		}
+	}()
 	if g == nil || g.Output == nil {
 		return nil, graph.Diagnostics{{Summary: "the graph has no output"}}
 	}
@@ -123,7 +132,7 @@ func Annotate(g *graph.Graph) (*Annotated, error) {
 	if failed != nil {
 		return nil, notFinite(failed)
 	}
-	a := &Annotated{Graph: g, Edges: make([]Edge, 0, 2*g.Len()), Grads: make([]*graph.Tensor, g.Len()), GradNodes: make([]*graph.Node, g.Len()), Tape: b.Nodes}
+	a = &Annotated{Graph: g, Edges: make([]Edge, 0, 2*g.Len()), Grads: make([]*graph.Tensor, g.Len()), GradNodes: make([]*graph.Node, g.Len()), Tape: b.Nodes}
 	a.Warnings = append(a.Warnings, g.Warnings...)
 	for _, n := range g.Nodes {
 		if n.NoGrad {

@@ -77,29 +77,29 @@ func LoadWithLimits(file string, src []byte, lim Limits) (g *Graph, err error) {
 				Summary: fmt.Sprintf("internal error while loading the spec: %v", r)}}
 		}
 	}()
-	p := &parser{file: file, limits: lim.withDefaults()}
+	p := &parser{file: file, limits: lim.withDefaults(), lines: SourceLines(src)}
 	if len(src) > p.limits.MaxFileSize {
 		return nil, Diagnostics{{Severity: Error, Pos: Pos{File: file, Line: 1, Col: 1},
 			Summary: fmt.Sprintf("the spec has %d bytes, more than the limit of %d (raise it with --max-file-size)", len(src), p.limits.MaxFileSize)}}
 	}
 	doc, ok := p.decode(src)
 	if !ok {
-		return nil, p.diags
+		return nil, p.truncated(p.diags)
 	}
 	p.checkAliases(doc)
 	if len(p.diags) > 0 {
-		return nil, p.diags
+		return nil, p.truncated(p.diags)
 	}
 	spec := p.parseSpec(doc)
 	if spec == nil {
-		return nil, truncated(p.diags)
+		return nil, p.truncated(p.diags)
 	}
 	g = p.build(spec)
 	if p.diags.HasErrors() {
 		p.diags.sortByPos()
-		return nil, truncated(p.diags.Errors())
+		return nil, p.truncated(p.diags.Errors())
 	}
-	g.Warnings = p.diags.Warnings()
+	g.Warnings = p.clamp(p.diags.Warnings())
 	g.Warnings.sortByPos()
 	return g, nil
 }
@@ -181,8 +181,30 @@ func (p *parser) checkAliases(n *yaml.Node) bool {
 // with more gets a last line that says how many were left out.
 const maxDiagnostics = 50
 
+// clamp keeps every position inside the file: YAML reports an empty
+// document after "---" on the line after it, and the two YAML parsers do
+// not agree on every exotic line break. A position past the end of a line
+// or of the file moves to the end of that line or of the last line.
+func (p *parser) clamp(ds Diagnostics) Diagnostics {
+	n := len(p.lines)
+	for i := range ds {
+		pos := &ds[i].Pos
+		if pos.Line < 1 || n == 0 {
+			continue
+		}
+		if pos.Line > n {
+			pos.Line, pos.Col = n, len([]rune(p.lines[n-1]))+1
+		}
+		if width := len([]rune(p.lines[pos.Line-1])); pos.Col > width+1 {
+			pos.Col = width + 1
+		}
+	}
+	return ds
+}
+
 // truncated caps ds at maxDiagnostics.
-func truncated(ds Diagnostics) Diagnostics {
+func (p *parser) truncated(ds Diagnostics) Diagnostics {
+	ds = p.clamp(ds)
 	if len(ds) <= maxDiagnostics {
 		return ds
 	}

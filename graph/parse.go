@@ -60,7 +60,9 @@ var specKeys = []string{"version", "name", "title", "description", "inputs", "pa
 
 // parser accumulates diagnostics while it walks the YAML tree of one file.
 type parser struct {
-	file   string
+	file string
+	// lines holds the source's lines, to check positions inside values.
+	lines  []string
 	limits Limits
 	diags  Diagnostics
 	// count is the number of inputs, params and nodes seen so far.

@@ -133,8 +133,12 @@ func (p *parser) shortForm(n *rawNode, v *yaml.Node) bool {
 	if v.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0 {
 		base.Col++
 	}
+	// Offsets map to columns only when the value stands on one line exactly
+	// as written (no escapes, no folded lines); otherwise every problem is
+	// reported at the start of the value.
+	exact := p.sourceHas(base, src)
 	at := func(off int) Pos {
-		if v.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 || strings.ContainsRune(src[:off], '\n') {
+		if !exact {
 			return p.pos(v)
 		}
 		return Pos{File: base.File, Line: base.Line, Col: base.Col + utf8.RuneCountInString(src[:off])}
@@ -183,6 +187,18 @@ func (p *parser) shortForm(n *rawNode, v *yaml.Node) bool {
 		}
 	}
 	return ok && p.checkArity(n, n.opPos)
+}
+
+// sourceHas reports whether text appears in the source at pos, on one line.
+func (p *parser) sourceHas(pos Pos, text string) bool {
+	if pos.Line < 1 || pos.Line > len(p.lines) || strings.ContainsRune(text, '\n') {
+		return false
+	}
+	line := []rune(p.lines[pos.Line-1])
+	if pos.Col < 1 || pos.Col-1 > len(line) {
+		return false
+	}
+	return strings.HasPrefix(string(line[pos.Col-1:]), text)
 }
 
 // parseArg reads a name or a finite numeric literal from the short form.

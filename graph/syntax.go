@@ -15,6 +15,31 @@ import (
 // first scanned for bytes YAML cannot hold, and a syntax error is then
 // located with goccy/go-yaml's parser, whose tokens carry line and column.
 
+// SourceLines splits src into lines the way YAML counts them: a line ends
+// at \n, \r\n, a lone \r, NEL (U+0085), LS (U+2028) or PS (U+2029).
+// Diagnostics' line numbers index this slice (from 1).
+func SourceLines(src []byte) []string {
+	var lines []string
+	start := 0
+	s := string(src)
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch r {
+		case '\r':
+			lines = append(lines, s[start:i])
+			if i+1 < len(s) && s[i+1] == '\n' {
+				size = 2
+			}
+			start = i + size
+		case '\n', 0x85, 0x2028, 0x2029:
+			lines = append(lines, s[start:i])
+			start = i + size
+		}
+		i += size
+	}
+	return append(lines, s[start:])
+}
+
 // scanText reports the first byte that cannot be in a YAML text: invalid
 // UTF-8 or a control character other than tab, newline and carriage return.
 func (p *parser) scanText(src []byte) bool {
@@ -30,9 +55,12 @@ func (p *parser) scanText(src []byte) bool {
 			p.errorf(pos, "invalid YAML: control characters are not allowed")
 			return false
 		}
-		if r == '\n' {
+		switch {
+		case r == '\r' && i+1 < len(src) && src[i+1] == '\n':
+			// The \n that follows ends the line.
+		case r == '\n' || r == '\r' || r == 0x85 || r == 0x2028 || r == 0x2029:
 			line, col = line+1, 1
-		} else {
+		default:
 			col++
 		}
 		i += size
@@ -123,8 +151,8 @@ func unclosedBracket(src []byte, offset int) (line, col int, ok bool) {
 
 // charAt returns the character at pos in src, or 0.
 func charAt(src []byte, pos Pos) rune {
-	lines := strings.SplitN(string(src), "\n", pos.Line+1)
-	if pos.Line-1 >= len(lines) {
+	lines := SourceLines(src)
+	if pos.Line < 1 || pos.Line-1 >= len(lines) {
 		return 0
 	}
 	r := []rune(lines[pos.Line-1])
