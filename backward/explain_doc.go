@@ -74,12 +74,8 @@ func (e *Explanation) layout() []block {
 		doc = append(doc, block{kind: bHeading, level: 2, spans: []span{mth(mPartial(d.Of, d.Wrt))}})
 		doc = append(doc, d.layout()...)
 	}
-	switch {
-	case e.Losses != nil:
+	if e.Losses != nil {
 		doc = append(doc, e.descentLayout()...)
-	case e.Options.Steps > 0:
-		doc = append(doc, block{kind: bHeading, level: 2, spans: []span{txt("Gradient descent")}},
-			para(txt("The spec has no params, so gradient descent has nothing to change.")))
 	}
 	return doc
 }

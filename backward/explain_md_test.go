@@ -137,7 +137,7 @@ func TestExplainMarkdown(t *testing.T) {
 			}
 			// Forward pass, one heading per derivation, gradient descent.
 			wantH2 := 1 + len(e.Derivations)
-			if e.Options.Steps > 0 {
+			if e.Losses != nil {
 				wantH2++
 			}
 			if len(e.Annotated.Warnings) > 0 {

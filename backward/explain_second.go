@@ -14,7 +14,7 @@ type SecondOrder struct {
 	Value *graph.Tensor
 	// First is the first derivative as a formula: the sum over paths of the
 	// products of the local derivatives' formulas, such as 3·x^2; it is ""
-	// when the paths were not listed.
+	// when the paths were not listed or are not all scalar.
 	First string
 	// Second is the second derivative as a formula, such as 6·x, when the
 	// output is a single op applied to w whose derivative rule is known
@@ -25,7 +25,9 @@ type SecondOrder struct {
 // second builds the second-order part of d.
 func (s *scope) second(d *Derivation) *SecondOrder {
 	so := &SecondOrder{Value: s.a.Higher[0][s.wrt.ID]}
-	if d.UseDelta || len(d.Paths) == 0 {
+	if d.UseDelta || len(d.Paths) == 0 || !d.Scalar {
+		// For tensors the local derivatives are Jacobians, whose formulas
+		// do not multiply into the gradient's formula elementwise.
 		return so
 	}
 	var terms []string

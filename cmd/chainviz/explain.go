@@ -93,6 +93,9 @@ func runExplain(s streams, opts *explainOptions) error {
 	case err != nil:
 		return specError{fmt.Errorf("%s: %v", g.Output.Pos.File, err)}
 	}
+	if opts.steps > 0 && e.Losses == nil {
+		fmt.Fprintf(s.err, "%s: warning: %s has no params, so --steps has nothing to change\n", g.Output.Pos.File, g.Name)
+	}
 	if err := e.Write(s.out, opts.format); err != nil {
 		return err
 	}
