@@ -31,15 +31,29 @@ var (
 // the fonts and an index of them are written once into a private cache
 // folder, named after a hash of the font data.
 func setupFonts() error {
-	fontsOnce.Do(func() { fontsErr = installFonts() })
+	fontsOnce.Do(func() {
+		h := sha256.New()
+		h.Write(dejavusans.TTF)
+		h.Write(dejavusansbold.TTF)
+		sub := filepath.Join("chainviz", "fonts-"+hex.EncodeToString(h.Sum(nil))[:12])
+		// The user's cache folder is preferred; the temporary folder serves
+		// when it is missing or read-only.
+		var roots []string
+		if dir, err := os.UserCacheDir(); err == nil {
+			roots = append(roots, dir)
+		}
+		for _, root := range append(roots, os.TempDir()) {
+			if fontsErr = installFonts(filepath.Join(root, sub)); fontsErr == nil {
+				return
+			}
+		}
+	})
 	return fontsErr
 }
 
-func installFonts() error {
-	h := sha256.New()
-	h.Write(dejavusans.TTF)
-	h.Write(dejavusansbold.TTF)
-	dir := filepath.Join(cacheRoot(), "chainviz", "fonts-"+hex.EncodeToString(h.Sum(nil))[:12])
+// installFonts writes the fonts and their index into dir and tells canvas
+// to use them.
+func installFonts(dir string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("font cache: %w", err)
 	}
@@ -84,15 +98,4 @@ func installFonts() error {
 		return fmt.Errorf("font cache: %w", err)
 	}
 	return nil
-}
-
-// cacheRoot returns the user's cache folder, or the temporary folder when
-// there is none.
-func cacheRoot() string {
-	if dir, err := os.UserCacheDir(); err == nil {
-		if err := os.MkdirAll(dir, 0o755); err == nil {
-			return dir
-		}
-	}
-	return os.TempDir()
 }

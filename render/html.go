@@ -8,7 +8,7 @@ import (
 
 // escapeHTML makes s safe as text inside a Graphviz HTML-like label and,
 // through it, inside the SVG Graphviz writes: markup characters become
-// entities, and bytes that are not valid UTF-8 or not allowed in XML
+// entities, backslashes are doubled, and bytes that are not valid UTF-8 or not allowed in XML
 // (control characters, U+FFFE, U+FFFF) are dropped. Newlines must have been
 // split off by the caller; a remaining one is dropped too.
 func escapeHTML(s string) string {
@@ -30,6 +30,10 @@ func escapeHTML(s string) string {
 			b.WriteString("&quot;")
 		case r == '\'':
 			b.WriteString("&#39;")
+		case r == '\\':
+			// Graphviz expands \G, \N and \E in label text to the graph,
+			// node and edge names, and reads a doubled backslash as one.
+			b.WriteString(`\\`)
 		case r == '\t':
 			b.WriteByte(' ')
 		case r < 0x20 || r >= 0x7f && r < 0xa0 || r == 0xfffe || r == 0xffff:

@@ -1,0 +1,105 @@
+package render
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+
+	"github.com/chainviz/chainviz/backward"
+)
+
+// Format is a kind of output file.
+type Format string
+
+// The output formats, named by their file extensions.
+const (
+	FormatSVG  Format = "svg"
+	FormatPNG  Format = "png"
+	FormatDOT  Format = "dot"
+	FormatJSON Format = "json"
+)
+
+// formats lists every format in the order files are written.
+var formats = []Format{FormatSVG, FormatPNG, FormatDOT, FormatJSON}
+
+// ParseFormat returns the format named s ("svg", "png", "dot" or "json", in
+// any case).
+func ParseFormat(s string) (Format, error) {
+	return parseEnum(strings.ToLower(strings.TrimSpace(s)), "format", formats...)
+}
+
+// ParseFormats parses a comma-separated list of formats such as "svg,png".
+// Repeated formats are kept once, in their first position.
+func ParseFormats(list string) ([]Format, error) {
+	var out []Format
+	seen := map[Format]bool{}
+	for _, s := range strings.Split(list, ",") {
+		if strings.TrimSpace(s) == "" {
+			continue
+		}
+		f, err := ParseFormat(s)
+		if err != nil {
+			return nil, err
+		}
+		if !seen[f] {
+			seen[f] = true
+			out = append(out, f)
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("no format given (want %s)", formatNames())
+	}
+	return out, nil
+}
+
+func formatNames() string {
+	names := make([]string, len(formats))
+	for i, f := range formats {
+		names[i] = string(f)
+	}
+	return strings.Join(names, ", ")
+}
+
+// Render returns a's diagram in each of the given formats, in the same
+// order. The DOT text and the SVG are computed once and shared: the PNG is
+// rasterized from the SVG. pngScale is the PNG's resolution in pixels per
+// point (DefaultPNGScale when zero). An error leaves no partial result.
+func Render(a *backward.Annotated, fs []Format, opt Options, pngScale float64) ([][]byte, error) {
+	if err := opt.Validate(); err != nil {
+		return nil, err
+	}
+	var dot, svg []byte
+	out := make([][]byte, len(fs))
+	for i, f := range fs {
+		var err error
+		switch f {
+		case FormatDOT, FormatSVG, FormatPNG:
+			if dot == nil {
+				dot = DOT(a, opt)
+			}
+			if f == FormatDOT {
+				out[i] = dot
+				continue
+			}
+			if svg == nil {
+				if svg, err = SVG(dot); err != nil {
+					return nil, err
+				}
+			}
+			out[i] = svg
+			if f == FormatPNG {
+				out[i], err = PNG(svg, pngScale)
+			}
+		case FormatJSON:
+			var buf bytes.Buffer
+			err = backward.WriteJSON(&buf, a)
+			out[i] = buf.Bytes()
+		default:
+			err = fmt.Errorf("unknown format %q (want %s)", f, formatNames())
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
