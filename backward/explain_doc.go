@@ -11,6 +11,7 @@ import (
 // equations and tables that does not depend on the output format; the
 // writers in explain_render.go turn it into text, Markdown or LaTeX.
 
+// blockKind tells what a block of a document is.
 type blockKind int
 
 const (
@@ -42,6 +43,9 @@ type equation struct {
 	split bool
 }
 
+// block is one element of a document: a heading or paragraph (spans),
+// equations (eqs; bList aligns them as a list), a table (head, rows) or a
+// comment (spans; a warning).
 type block struct {
 	kind  blockKind
 	level int
@@ -51,6 +55,7 @@ type block struct {
 	rows  [][]mexpr
 }
 
+// txt is a span of prose, mth a formula within prose, para a paragraph.
 func txt(s string) span     { return span{text: s} }
 func mth(m mexpr) span      { return span{m: &m} }
 func para(sp ...span) block { return block{kind: bPara, spans: sp} }
@@ -167,6 +172,7 @@ func deltaDef(of *graph.Node) mexpr {
 	return mCat(mDelta(v), mText(" = ", " = "), mPartial(of, v))
 }
 
+// countText writes a path count, which saturates at the largest int64.
 func countText(n int64) string {
 	if n == 1<<63-1 {
 		return "more than 9×10¹⁸"

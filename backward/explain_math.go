@@ -184,7 +184,7 @@ func mTensor(t *graph.Tensor) mexpr {
 		return mText("("+s+" tensor)", `(`+s+`\ \mathrm{tensor})`)
 	}
 	u := t.Format(numText)
-	return mText(u, texFormula(u, nil))
+	return mText(u, texFormula(u))
 }
 
 // mTensorFactor is mTensor parenthesised when it is a negative scalar.
@@ -197,7 +197,7 @@ func mTensorFactor(t *graph.Tensor) mexpr {
 
 // mFormula is a formula written by an op's Formula or Local function, in
 // which every identifier is a node name, a number or a function name.
-func mFormula(s string) mexpr { return mText(s, texFormula(s, nil)) }
+func mFormula(s string) mexpr { return mText(s, texFormula(s)) }
 
 // texName writes a node name in LaTeX: x, W_{1}, \mathit{Wx},
 // \mathit{dd_{3}}, \mathit{n0_{t}} (underscores become subscripts).
@@ -247,9 +247,8 @@ var texSymbols = map[rune]string{
 // texFormula converts a Unicode formula to LaTeX. Identifiers followed by
 // "(" that name known functions become LaTeX operators; every other
 // identifier is a node name; 1[…] (the indicator of ReLU's derivative)
-// becomes \mathbf{1}[…]; a^b and a^(…) get braces. isFunc, when not nil,
-// overrides which identifiers are functions.
-func texFormula(s string, isFunc func(string) bool) string {
+// becomes \mathbf{1}[…]; a^b and a^(…) get braces.
+func texFormula(s string) string {
 	var b strings.Builder
 	for i := 0; i < len(s); {
 		c := s[i]
@@ -265,9 +264,6 @@ func texFormula(s string, isFunc func(string) bool) string {
 				next = s[j:]
 			}
 			fn, known := texFunctions[id]
-			if isFunc != nil {
-				known = known && isFunc(id)
-			}
 			isCall := strings.HasPrefix(next, "(") || strings.HasPrefix(next, "²(") || id == "ln" && strings.HasPrefix(next, " ")
 			if known && isCall {
 				b.WriteString(fn)
@@ -322,8 +318,11 @@ func texFormula(s string, isFunc func(string) bool) string {
 						}
 					}
 				}
-				b.WriteString(texFormula(s[i+1:j-1], isFunc))
-				i = j
+				if depth != 0 { // Unbalanced: take the rest as the exponent.
+					j = len(s) + 1
+				}
+				b.WriteString(texFormula(s[i+1 : j-1]))
+				i = min(j, len(s))
 			} else {
 				j := i
 				if strings.HasPrefix(s[j:], "−") {
@@ -332,7 +331,7 @@ func texFormula(s string, isFunc func(string) bool) string {
 				for j < len(s) && (isIdentStart(s[j]) || s[j] >= '0' && s[j] <= '9' || s[j] == '.') {
 					j++
 				}
-				b.WriteString(texFormula(s[i:j], isFunc))
+				b.WriteString(texFormula(s[i:j]))
 				i = j
 			}
 			b.WriteString("}")
@@ -362,6 +361,8 @@ func texFormula(s string, isFunc func(string) bool) string {
 	return strings.Join(strings.Fields(b.String()), " ")
 }
 
+// isIdentStart reports whether c may start (or, with digits, continue) an
+// identifier.
 func isIdentStart(c byte) bool {
 	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 }

@@ -36,6 +36,7 @@ func (e *Explanation) String() string {
 	return b.String()
 }
 
+// width is the number of runes of s, its width in a monospaced font.
 func width(s string) int { return utf8.RuneCountInString(s) }
 
 // writeText writes plain Unicode. A split equation aligns its continuation

@@ -1,0 +1,61 @@
+package backward
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestTexFormula checks the conversion of the formulas ops write to LaTeX.
+func TestTexFormula(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"W2", "W_{2}"},
+		{"2(z2 − y)", "2(z_{2} - y)"},
+		{"1[z1>0]", `\mathbf{1}[z_{1} > 0]`},
+		{"3·x^2", `3 \cdot x^{2}`},
+		{"p·x^(p−1)", `p \cdot x^{p-1}`},
+		{"out·ln x", `\mathit{out} \cdot \ln x`},
+		{"σ(a)(1 − σ(a))", `\sigma(a)(1 - \sigma(a))`},
+		{"1 − tanh²(a)", `1 - \tanh^{2}(a)`},
+		{"Σ(z − y)²", `\sum (z - y)^{2}`},
+		{"Wᵀ", `W^{\top}`},
+		{"ReLU(z1)", `\operatorname{ReLU}(z_{1})`},
+		{"exp(u)", `\exp(u)`},
+		{"Wx·n0_t·dd3", `\mathit{Wx} \cdot \mathit{n0_{t}} \cdot \mathit{dd_{3}}`},
+		{"1e−7 + [−1.5, 2]", `1 \times 10^{-7} + [-1.5, 2]`},
+		{"−a/b²", `-a/b^{2}`},
+	} {
+		if got := texFormula(c.in); got != c.want {
+			t.Errorf("texFormula(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+// FuzzTexFormula checks that any formula converts without a panic into
+// LaTeX with balanced braces and no character Markdown or LaTeX would
+// misread.
+func FuzzTexFormula(f *testing.F) {
+	for _, s := range []string{"x^(", "a^", "1[", "2(z2 − y)", "tanh²(", "ln ", "e−", "1e−"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got := texFormula(s)
+		depth := 0
+		for _, r := range got {
+			switch r {
+			case '{':
+				depth++
+			case '}':
+				depth--
+			}
+			if depth < 0 {
+				t.Fatalf("texFormula(%q) = %q: unbalanced braces", s, got)
+			}
+		}
+		if depth != 0 {
+			t.Fatalf("texFormula(%q) = %q: unbalanced braces", s, got)
+		}
+		if strings.ContainsAny(got, "*&$%#~") {
+			t.Fatalf("texFormula(%q) = %q: a special character", s, got)
+		}
+	})
+}
