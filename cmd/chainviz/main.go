@@ -99,6 +99,7 @@ func newRootCmd(s streams) *cobra.Command {
 	root.AddCommand(newExplainCmd(s))
 	root.AddCommand(newCheckCmd(s))
 	root.AddCommand(newTestCmd(s))
+	root.AddCommand(newRenderCmd(s))
 	return root
 }
 

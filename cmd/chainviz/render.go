@@ -1,0 +1,125 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/chainviz/chainviz/backward"
+	"github.com/chainviz/chainviz/render"
+)
+
+// renderOptions are the flags of chainviz render.
+type renderOptions struct {
+	specs     []string
+	out       string
+	formats   string
+	view      string
+	rankdir   string
+	precision int
+	theme     string
+	scale     float64
+	lr        float64
+}
+
+func newRenderCmd(s streams) *cobra.Command {
+	opts := &renderOptions{}
+	cmd := &cobra.Command{
+		Use:   "render SPEC... [-o DIR|FILE]",
+		Short: "Draw the forward values and the backward flow as SVG, PNG, DOT or JSON",
+		Long: "render draws each spec's graph with every node's value and gradient and every\n" +
+			"edge's forward value, local derivative and the gradient it carries back. Files are\n" +
+			"named <name>.<format> in the output folder (default out/), or -o names one file.\n" +
+			"A spec that fails is reported and the others are still rendered.",
+		Example: "  chainviz render specs/worked_example.yaml\n" +
+			"  chainviz render specs/*.yaml --format svg,png,json -o out/\n" +
+			"  chainviz render specs/fork.yaml --view backward --rankdir TB -o fork.png",
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(_ *cobra.Command, args []string) error {
+			opts.specs = args
+			return runRender(s, opts)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVarP(&opts.out, "output", "o", "out", "output folder, or a file for a single spec and format")
+	f.StringVar(&opts.formats, "format", "", "comma-separated formats: svg, png, dot, json (default: from -o's extension, else svg)")
+	f.StringVar(&opts.view, "view", "full", "full, forward (values only) or backward (gradients flowing back from the output)")
+	f.StringVar(&opts.rankdir, "rankdir", "LR", "layout direction: LR or TB")
+	f.IntVar(&opts.precision, "precision", 0, "significant digits of the numbers shown (default 4; integers have no decimals)")
+	f.StringVar(&opts.theme, "theme", "light", "light or dark")
+	f.Float64Var(&opts.scale, "scale", 0, "PNG pixels per SVG point (default 2)")
+	f.Float64Var(&opts.lr, "lr", 0, "show each param's value after one step of gradient descent with this learning rate")
+	return cmd
+}
+
+// runRender renders every spec; a failed spec makes the exit status 1.
+func runRender(s streams, opts *renderOptions) error {
+	var cfg render.Config
+	var err error
+	if opts.formats != "" {
+		if cfg.Formats, err = render.ParseFormats(opts.formats); err != nil {
+			return err
+		}
+	}
+	if cfg.Options.View, err = render.ParseView(opts.view); err != nil {
+		return err
+	}
+	if cfg.Options.RankDir, err = render.ParseRankDir(opts.rankdir); err != nil {
+		return err
+	}
+	if cfg.Options.Theme, err = render.ParseTheme(opts.theme); err != nil {
+		return err
+	}
+	if opts.lr < 0 || opts.scale < 0 {
+		return fmt.Errorf("--lr and --scale must not be negative")
+	}
+	cfg.Options.Precision, cfg.PNGScale = opts.precision, opts.scale
+	cfg.Out, cfg.Errors = opts.out, s.err
+	if len(opts.specs) > 3 && isTerminal(s.err) {
+		cfg.Progress = s.err
+	}
+	inputs := make([]render.Input, len(opts.specs))
+	for i, path := range opts.specs {
+		inputs[i] = render.Input{Name: path, Load: func() (*backward.Annotated, error) {
+			g, err := loadSpec(s, path)
+			if err != nil {
+				return nil, err
+			}
+			a, err := backward.Annotate(g)
+			if err != nil {
+				return nil, err
+			}
+			printWarnings(s, a.Warnings[len(g.Warnings):])
+			if opts.lr > 0 {
+				a.AddUpdate(opts.lr)
+			}
+			return a, nil
+		}}
+	}
+	sum, err := render.RenderFiles(inputs, cfg)
+	var ue *render.UsageError
+	if errors.As(err, &ue) {
+		return err
+	} else if err != nil {
+		return specError{err}
+	}
+	if len(opts.specs) > 1 || sum.Failed() > 0 {
+		fmt.Fprintln(s.err, sum)
+	}
+	if sum.Failed() > 0 {
+		return specError{errReported}
+	}
+	return nil
+}
+
+// isTerminal reports whether w is a terminal, for progress lines.
+func isTerminal(w any) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	info, err := f.Stat()
+	return err == nil && info.Mode()&os.ModeCharDevice != 0
+}
