@@ -42,9 +42,10 @@ func loadSource(t testing.TB, src string) *backward.Annotated {
 	return a
 }
 
-// layered returns the spec of a layered graph of about n nodes: a row of
-// width inputs, then layers alternating add and mul of neighbours, summed
-// into the output, like the layers of a small MLP.
+// layered returns the spec of a layered graph of n nodes or a few more: a
+// row of width inputs, then layers alternating add and mul of neighbours,
+// every other one squashed by tanh, summed into the output, like the
+// layers of a small MLP.
 func layered(n int) string {
 	const width = 5
 	var b strings.Builder
@@ -55,19 +56,21 @@ func layered(n int) string {
 		fmt.Fprintf(&b, "  %s: %d\n", prev[i], i%3+1)
 	}
 	b.WriteString("nodes:\n")
-	op := []string{"add", "mul"}
-	for l := 0; (l+2)*width < n; l++ {
+	count := width + 1 // The inputs and the output.
+	for l := 0; count+width <= n; l++ {
 		cur := make([]string, width)
 		for i := range cur {
 			cur[i] = fmt.Sprintf("h%d_%d", l, i)
-			fmt.Fprintf(&b, "  %s: %s(%s, %s)\n", cur[i], op[l%2], prev[i], prev[(i+1)%width])
-		}
-		if l%2 == 1 { // Keep the values small: squash every other layer.
-			for i := range cur {
-				fmt.Fprintf(&b, "  t%d_%d: tanh(%s)\n", l, i, cur[i])
-				cur[i] = fmt.Sprintf("t%d_%d", l, i)
+			switch l % 3 {
+			case 0:
+				fmt.Fprintf(&b, "  %s: add(%s, %s)\n", cur[i], prev[i], prev[(i+1)%width])
+			case 1:
+				fmt.Fprintf(&b, "  %s: mul(%s, %s)\n", cur[i], prev[i], prev[(i+1)%width])
+			default:
+				fmt.Fprintf(&b, "  %s: tanh(%s)\n", cur[i], prev[i])
 			}
 		}
+		count += width
 		prev = cur
 	}
 	fmt.Fprintf(&b, "  L: add(%s)\noutput: L\n", strings.Join(prev, ", "))

@@ -17,9 +17,13 @@ import (
 // small text legible on high-density screens.
 const DefaultPNGScale = 2
 
-// maxPixels bounds the size of a PNG: larger diagrams are drawn at a lower
-// resolution rather than taking gigabytes of memory.
-const maxPixels = 100e6
+// Bounds on the size of a PNG: larger diagrams are drawn at a lower
+// resolution rather than taking gigabytes of memory. maxSide is the largest
+// side most image viewers (and Graphviz's own cairo renderer) accept.
+const (
+	maxPixels = 40e6
+	maxSide   = 32767
+)
 
 // svgRoot matches the width of Graphviz's svg element, in points.
 var svgRoot = regexp.MustCompile(`<svg width="([0-9.]+)pt"`)
@@ -63,6 +67,9 @@ func PNG(svg []byte, scale float64) (out []byte, err error) {
 	if w, h := c.W*dpmm, c.H*dpmm; w*h > maxPixels {
 		dpmm *= math.Sqrt(maxPixels / (w * h))
 	}
+	if side := max(c.W, c.H) * dpmm; side > maxSide {
+		dpmm *= maxSide / side
+	}
 	img := rasterizer.Draw(c, canvas.DPMM(dpmm), canvas.DefaultColorSpace)
 	var buf bytes.Buffer
 	enc := png.Encoder{CompressionLevel: png.BestSpeed}
@@ -72,10 +79,19 @@ func PNG(svg []byte, scale float64) (out []byte, err error) {
 	return buf.Bytes(), nil
 }
 
+// fontAttrs matches the font attributes of Graphviz's text elements: the
+// family and, when bold, the weight.
+var fontAttrs = regexp.MustCompile(`font-family="[^"]*"( font-weight="bold")?`)
+
 // rasterFriendly rewrites what canvas.ParseSVG would misread in Graphviz's
-// SVG: it ignores font-weight, so bold text is given the bold family.
+// SVG. It ignores font-weight, so bold text is given the bold family; and
+// it fails on a family it cannot find, so every family becomes DejaVu Sans,
+// the only font the PNG embeds.
 func rasterFriendly(svg []byte) []byte {
-	return bytes.ReplaceAll(svg,
-		[]byte(`font-family="`+fontName+`" font-weight="bold"`),
-		[]byte(`font-family="`+boldFamily+`"`))
+	return fontAttrs.ReplaceAllFunc(svg, func(m []byte) []byte {
+		if bytes.HasSuffix(m, []byte(`font-weight="bold"`)) {
+			return []byte(`font-family="` + boldFamily + `"`)
+		}
+		return []byte(`font-family="` + fontName + `"`)
+	})
 }

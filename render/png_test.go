@@ -1,0 +1,167 @@
+package render
+
+import (
+	"bytes"
+	"image"
+	"image/color"
+	"image/png"
+	"math"
+	"regexp"
+	"strconv"
+	"testing"
+)
+
+// decodePNG renders a's full view to PNG at the default scale and decodes
+// it, returning the image with its SVG.
+func decodePNG(t *testing.T, svg []byte) image.Image {
+	t.Helper()
+	data, err := PNG(svg, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := png.Decode(bytes.NewReader(data))
+	if err != nil {
+		t.Fatalf("PNG does not decode: %v", err)
+	}
+	return img
+}
+
+// rgb parses #rrggbb.
+func rgb(hex string) color.RGBA {
+	v, _ := strconv.ParseUint(hex[1:], 16, 32)
+	return color.RGBA{uint8(v >> 16), uint8(v >> 8), uint8(v), 255}
+}
+
+// near reports whether c is within tol of want in every channel.
+func near(c color.Color, want color.RGBA, tol int) bool {
+	r, g, b, _ := c.RGBA()
+	d := func(x uint32, y uint8) bool { return math.Abs(float64(int(x>>8)-int(y))) <= float64(tol) }
+	return d(r, want.R) && d(g, want.G) && d(b, want.B)
+}
+
+// graphTranslate matches the translation Graphviz applies to all drawing.
+var graphTranslate = regexp.MustCompile(`class="graph" transform="scale\(1 1\) rotate\(0\) translate\(([0-9.]+) ([0-9.]+)\)"`)
+
+// toPixel maps SVG coordinates of a drawing to pixels of its PNG.
+func toPixel(t *testing.T, svg []byte, x, y float64) (int, int) {
+	m := graphTranslate.FindSubmatch(svg)
+	if m == nil {
+		t.Fatal("no graph transform in the SVG")
+	}
+	tx, _ := strconv.ParseFloat(string(m[1]), 64)
+	ty, _ := strconv.ParseFloat(string(m[2]), 64)
+	return int(math.Round((x + tx) * DefaultPNGScale)), int(math.Round((y + ty) * DefaultPNGScale))
+}
+
+// findNear reports whether a pixel within r pixels of (px, py) has a colour
+// near want.
+func findNear(img image.Image, px, py, r int, want color.RGBA) bool {
+	for y := py - r; y <= py+r; y++ {
+		for x := px - r; x <= px+r; x++ {
+			if near(img.At(x, y), want, 40) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+var edgePath = regexp.MustCompile(`(?s)<g id="edge\d+" class="edge">\s*<title>n0&#45;&gt;e0[^<]*</title>\s*<path fill="none" stroke="#[0-9a-f]+" [^>]*d="M([0-9.-]+),([0-9.-]+)C([0-9.,\s-]+)"`)
+
+// TestPNGOneEdge rasterizes a graph of two nodes and one edge and probes
+// the pixels where the SVG draws the edge's line and the nodes' outlines.
+func TestPNGOneEdge(t *testing.T) {
+	a := loadSource(t, "name: one\ninputs:\n  x: 2\nnodes:\n  y: neg(x)\n")
+	svg := renderSVG(t, a, Options{})
+	img := decodePNG(t, svg)
+
+	widthPt, _ := svgWidth(svg)
+	if got, want := img.Bounds().Dx(), int(math.Round(widthPt*DefaultPNGScale)); abs(got-want) > 1 {
+		t.Errorf("PNG is %d pixels wide, want %d (%.0fpt at %d pixels per point)", got, want, widthPt, DefaultPNGScale)
+	}
+
+	// The middle of the edge from x to its wire.
+	m := edgePath.FindSubmatch(svg)
+	if m == nil {
+		t.Fatalf("no edge from x to its wire in the SVG:\n%s", svg)
+	}
+	nums := number.FindAllString(string(m[3]), -1)
+	x0, _ := strconv.ParseFloat(string(m[1]), 64)
+	y0, _ := strconv.ParseFloat(string(m[2]), 64)
+	x1, _ := strconv.ParseFloat(nums[len(nums)-2], 64)
+	y1, _ := strconv.ParseFloat(nums[len(nums)-1], 64)
+	px, py := toPixel(t, svg, (x0+x1)/2, (y0+y1)/2)
+	if !findNear(img, px, py, 3, rgb(lightPalette.Wire)) {
+		t.Errorf("no edge line near pixel (%d, %d)", px, py)
+	}
+
+	// The left outline of each node, halfway down.
+	nodes, _, _ := parseSVG(t, svg)
+	for _, n := range nodes {
+		style := map[string]nodeStyle{"n0": styleInput, "n1": styleOutput}
+		st, ok := style[n.Title]
+		if !ok {
+			continue
+		}
+		px, py := toPixel(t, svg, n.MinX, (n.MinY+n.MaxY)/2)
+		if !findNear(img, px, py, 3, rgb(lightPalette.Kinds[st].Border)) {
+			t.Errorf("node %s: no outline near pixel (%d, %d)", n.Title, px, py)
+		}
+	}
+
+	// Away from the drawing the background is white.
+	if c := img.At(1, img.Bounds().Dy()-2); !near(c, rgb(lightPalette.Background), 2) {
+		t.Errorf("background is %v, want white", c)
+	}
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// TestPNGCoverage checks that the worked example's PNG is not blank: enough
+// pixels are dark (text, lines), green (values) and red (gradients), in
+// both themes.
+func TestPNGCoverage(t *testing.T) {
+	a := loadSpec(t, "worked_example")
+	for _, theme := range []Theme{Light, Dark} {
+		p := paletteOf(theme)
+		img := decodePNG(t, renderSVG(t, a, Options{Theme: theme}))
+		b := img.Bounds()
+		var text, green, red int
+		for y := b.Min.Y; y < b.Max.Y; y++ {
+			for x := b.Min.X; x < b.Max.X; x++ {
+				c := img.At(x, y)
+				switch {
+				case near(c, rgb(p.Text), 60):
+					text++
+				case near(c, rgb(p.Forward), 50):
+					green++
+				case near(c, rgb(p.Gradient), 50):
+					red++
+				}
+			}
+		}
+		total := b.Dx() * b.Dy()
+		// Measured on the worked example: about 0.5% text, 0.11% green
+		// and 0.26% red pixels; the thresholds are a third of that.
+		if text*600 < total || green*2700 < total || red*1150 < total {
+			t.Errorf("%s theme: %d text, %d green, %d red pixels of %d: the picture is nearly blank",
+				theme, text, green, red, total)
+		}
+		t.Logf("%s theme: %.2f%% text, %.2f%% green, %.2f%% red", theme,
+			100*float64(text)/float64(total), 100*float64(green)/float64(total), 100*float64(red)/float64(total))
+	}
+}
+
+func TestPNGErrors(t *testing.T) {
+	if _, err := PNG([]byte("not an svg"), 0); err == nil {
+		t.Error("PNG of a non-SVG gives no error")
+	}
+	if _, err := PNG([]byte(`<svg width="10pt" height="10pt" viewBox="0 0 10 10"><text font-family="No Such Font" x="1" y="5">x</text></svg>`), 1); err != nil {
+		t.Errorf("an unknown font family: %v (it should fall back to DejaVu Sans)", err)
+	}
+}
