@@ -127,7 +127,11 @@ func testOne(s streams, opts *testOptions, path string) bool {
 		fmt.Fprintf(s.out, "ok   %s\n", path)
 		return true
 	}
-	fmt.Fprintf(s.out, "FAIL %s: %d differences from %s\n", path, len(diffs), golden)
+	noun := "differences"
+	if len(diffs) == 1 {
+		noun = "difference"
+	}
+	fmt.Fprintf(s.out, "FAIL %s: %d %s from %s\n", path, len(diffs), noun, golden)
 	for i, d := range diffs {
 		if i == 20 {
 			fmt.Fprintf(s.out, "    … and %d more\n", len(diffs)-i)
