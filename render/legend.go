@@ -29,13 +29,21 @@ func (d *diagram) caption() string {
 	return b.String()
 }
 
-// legend returns a one-row table with a swatch for each node style and the
-// colours of values and gradients, as far as the view shows them.
+// legend returns a one-row table with a swatch for each node style the
+// graph uses and the colours of values and gradients, as far as the view
+// shows them.
 func (d *diagram) legend() string {
 	p := d.pal
 	var b strings.Builder
+	present := map[nodeStyle]bool{}
+	for _, n := range d.a.Graph.Nodes {
+		present[styleOf(n, d.out)] = true
+	}
 	b.WriteString(`<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="3" CELLPADDING="3"><TR>`)
 	for st, name := range styleNames {
+		if !present[nodeStyle(st)] {
+			continue
+		}
 		kc := p.Kinds[nodeStyle(st)]
 		b.WriteString(`<TD BGCOLOR="` + kc.Fill + `" COLOR="` + kc.Border + `"`)
 		if nodeStyle(st) == styleConst {

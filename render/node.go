@@ -31,7 +31,7 @@ func (d *diagram) nodeLabel(n *graph.Node) string {
 	b.WriteString(`" CELLBORDER="0" CELLSPACING="0" CELLPADDING="3" COLOR="` + kc.Border + `" BGCOLOR="` + kc.Fill + `">`)
 
 	// The header: name on the left, op or kind (and shape) on the right.
-	b.WriteString(`<TR><TD ALIGN="LEFT" BALIGN="LEFT">`)
+	b.WriteString(`<TR><TD ALIGN="LEFT">`)
 	b.WriteString(font(bold(escapeHTML(d.name(n))), p.Text, sizeText+1))
 	b.WriteString(`</TD><TD ALIGN="RIGHT">`)
 	b.WriteString(font(escapeHTML(nbsp+nbsp+d.kindCaption(n)), p.Muted, sizeSmall))

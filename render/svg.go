@@ -44,7 +44,15 @@ func SVG(dot []byte) ([]byte, error) {
 	if err := checkSVG(out); err != nil {
 		return nil, err
 	}
-	return out, nil
+	return withFallbackFonts(out), nil
+}
+
+// withFallbackFonts names fallback fonts after DejaVu Sans in the SVG, for
+// viewers that lack it: Verdana has nearly its widths and Arial is
+// narrower, so text still fits the boxes Graphviz sized for DejaVu Sans,
+// where a viewer's default serif font might not.
+func withFallbackFonts(svg []byte) []byte {
+	return bytes.ReplaceAll(svg, []byte(`font-family="`+fontName+`"`), []byte(`font-family="`+fontName+`,Verdana,Arial,sans-serif"`))
 }
 
 // runGraphviz parses dot and renders it in the given format, holding gvMu
