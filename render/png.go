@@ -3,7 +3,7 @@ package render
 import (
 	"bytes"
 	"fmt"
-	"image/png"
+	"image/color"
 	"math"
 	"regexp"
 	"strconv"
@@ -27,6 +27,20 @@ const (
 
 // svgRoot matches the width of Graphviz's svg element, in points.
 var svgRoot = regexp.MustCompile(`<svg width="([0-9.]+)pt"`)
+
+// graphBackground matches the polygon Graphviz fills with the graph's
+// background colour, the first one drawn.
+var graphBackground = regexp.MustCompile(`class="graph"[^>]*>\s*(?:<title>[^<]*</title>\s*)?<polygon fill="(#[0-9a-fA-F]{6})"`)
+
+// background returns the background colour of a Graphviz SVG, or white.
+func background(svg []byte) color.RGBA {
+	m := graphBackground.FindSubmatch(svg)
+	if m == nil {
+		return color.RGBA{255, 255, 255, 255}
+	}
+	v, _ := strconv.ParseUint(string(m[1][1:]), 16, 32)
+	return color.RGBA{uint8(v >> 16), uint8(v >> 8), uint8(v), 255}
+}
 
 // svgWidth returns the width of a Graphviz SVG in points.
 func svgWidth(svg []byte) (float64, bool) {
@@ -72,8 +86,7 @@ func PNG(svg []byte, scale float64) (out []byte, err error) {
 	}
 	img := rasterizer.Draw(c, canvas.DPMM(dpmm), canvas.DefaultColorSpace)
 	var buf bytes.Buffer
-	enc := png.Encoder{CompressionLevel: png.BestSpeed}
-	if err := enc.Encode(&buf, img); err != nil {
+	if err := encodePNG(&buf, img, background(svg)); err != nil {
 		return nil, fmt.Errorf("png: encoding: %w", err)
 	}
 	return buf.Bytes(), nil

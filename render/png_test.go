@@ -131,6 +131,9 @@ func TestPNGCoverage(t *testing.T) {
 		p := paletteOf(theme)
 		img := decodePNG(t, renderSVG(t, a, Options{Theme: theme}))
 		b := img.Bounds()
+		if c := img.At(b.Max.X-1, b.Max.Y-1); !near(c, rgb(p.Background), 2) {
+			t.Errorf("%s theme: the corner is %v, want the background %s", theme, c, p.Background)
+		}
 		var text, green, red int
 		for y := b.Min.Y; y < b.Max.Y; y++ {
 			for x := b.Min.X; x < b.Max.X; x++ {
@@ -163,5 +166,37 @@ func TestPNGErrors(t *testing.T) {
 	}
 	if _, err := PNG([]byte(`<svg width="10pt" height="10pt" viewBox="0 0 10 10"><text font-family="No Such Font" x="1" y="5">x</text></svg>`), 1); err != nil {
 		t.Errorf("an unknown font family: %v (it should fall back to DejaVu Sans)", err)
+	}
+}
+
+// TestEncodePNG checks the PNG encoder on a tiny image: pixels decode as
+// they were drawn, and transparent ones are composed over the background.
+func TestEncodePNG(t *testing.T) {
+	img := image.NewRGBA(image.Rect(0, 0, 3, 2))
+	img.SetRGBA(0, 0, color.RGBA{10, 20, 30, 255})
+	img.SetRGBA(1, 0, color.RGBA{0, 0, 0, 0})         // Transparent.
+	img.SetRGBA(2, 0, color.RGBA{100, 0, 0, 128})     // Half red, premultiplied.
+	img.SetRGBA(0, 1, color.RGBA{200, 200, 200, 255}) // Differs from the row above.
+	var buf bytes.Buffer
+	if err := encodePNG(&buf, img, color.RGBA{0, 0, 254, 255}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := png.Decode(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		x, y int
+		want color.RGBA
+	}{
+		{0, 0, color.RGBA{10, 20, 30, 255}},
+		{1, 0, color.RGBA{0, 0, 254, 255}},
+		{2, 0, color.RGBA{100, 0, 126, 255}},
+		{0, 1, color.RGBA{200, 200, 200, 255}},
+		{1, 1, color.RGBA{0, 0, 254, 255}},
+	} {
+		if !near(got.At(c.x, c.y), c.want, 1) {
+			t.Errorf("pixel (%d, %d) = %v, want %v", c.x, c.y, got.At(c.x, c.y), c.want)
+		}
 	}
 }

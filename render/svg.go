@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 	"sync"
 
 	"github.com/goccy/go-graphviz"
@@ -109,19 +108,30 @@ func dropInstance() {
 	gv, gvUses = nil, 0
 }
 
-// nodeGroup matches one node of Graphviz's SVG: the group, its title and
-// what is drawn up to the group's end.
-var nodeGroup = regexp.MustCompile(`(?s)<g id="node\d+" class="node">\s*<title>(.*?)</title>(.*?)</g>`)
-
 // checkSVG reports an error when a node of the SVG has nothing drawn.
 // Graphviz renders a malformed HTML-like label as nothing, without an error;
 // every node chainviz draws has at least a line or a box.
 func checkSVG(svg []byte) error {
-	for _, m := range nodeGroup.FindAllSubmatch(svg, -1) {
-		if !bytes.Contains(m[2], []byte("<polygon")) && !bytes.Contains(m[2], []byte("<path")) &&
-			!bytes.Contains(m[2], []byte("<text")) {
-			return fmt.Errorf("graphviz: node %s was drawn empty (malformed label)", m[1])
+	open, end := []byte(`class="node">`), []byte("</g>")
+	for rest := svg; ; {
+		i := bytes.Index(rest, open)
+		if i < 0 {
+			return nil
 		}
+		rest = rest[i+len(open):]
+		j := bytes.Index(rest, end)
+		if j < 0 {
+			return errors.New("graphviz: truncated SVG")
+		}
+		group := rest[:j]
+		if !bytes.Contains(group, []byte("<polygon")) && !bytes.Contains(group, []byte("<path")) &&
+			!bytes.Contains(group, []byte("<text")) {
+			title := group
+			if a, b := bytes.Index(group, []byte("<title>")), bytes.Index(group, []byte("</title>")); a >= 0 && b > a {
+				title = group[a+len("<title>") : b]
+			}
+			return fmt.Errorf("graphviz: node %s was drawn empty (malformed label)", bytes.TrimSpace(title))
+		}
+		rest = rest[j:]
 	}
-	return nil
 }
