@@ -25,7 +25,8 @@ var (
 	fontsErr  error
 )
 
-// setupFonts makes the embedded DejaVu Sans fonts the only "system fonts"
+// setupFonts makes the embedded fonts (DejaVu Sans, regular and bold, and
+// the Hangul fallback) the only "system fonts"
 // canvas knows, so that PNGs look the same on every machine, with or
 // without installed fonts. canvas can only load system fonts from files, so
 // the fonts and an index of them are written once into a private cache
@@ -35,6 +36,7 @@ func setupFonts() error {
 		h := sha256.New()
 		h.Write(dejavusans.TTF)
 		h.Write(dejavusansbold.TTF)
+		h.Write(hangulTTF)
 		sub := filepath.Join("chainviz", "fonts-"+hex.EncodeToString(h.Sum(nil))[:12])
 		// The user's cache folder is preferred; the temporary folder serves
 		// when it is missing or read-only.
@@ -59,8 +61,9 @@ func installFonts(dir string) error {
 	}
 	regular := filepath.Join(dir, "DejaVuSans.ttf")
 	boldFile := filepath.Join(dir, "DejaVuSans-Bold.ttf")
+	fallback := filepath.Join(dir, "NanumSquareR.ttf")
 	index := filepath.Join(dir, "fonts.gob")
-	for path, data := range map[string][]byte{regular: dejavusans.TTF, boldFile: dejavusansbold.TTF} {
+	for path, data := range map[string][]byte{regular: dejavusans.TTF, boldFile: dejavusansbold.TTF, fallback: hangulTTF} {
 		if info, err := os.Stat(path); err == nil && info.Size() == int64(len(data)) {
 			continue
 		}
@@ -70,8 +73,9 @@ func installFonts(dir string) error {
 	}
 	fonts := &tdfont.SystemFonts{
 		Fonts: map[string]map[tdfont.Style]tdfont.FontMetadata{
-			fontName:   {tdfont.Regular: {Filename: regular, Family: fontName, Style: tdfont.Regular}},
-			boldFamily: {tdfont.Regular: {Filename: boldFile, Family: boldFamily, Style: tdfont.Regular}},
+			fontName:       {tdfont.Regular: {Filename: regular, Family: fontName, Style: tdfont.Regular}},
+			boldFamily:     {tdfont.Regular: {Filename: boldFile, Family: boldFamily, Style: tdfont.Regular}},
+			fallbackFamily: {tdfont.Regular: {Filename: fallback, Family: fallbackFamily, Style: tdfont.Regular}},
 		},
 		// Any other family an SVG names is drawn in DejaVu Sans rather than
 		// making the rasterizer fail.

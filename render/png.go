@@ -67,7 +67,7 @@ func PNG(svg []byte, scale float64) (out []byte, err error) {
 			out, err = nil, fmt.Errorf("png: rasterizing: %v", r)
 		}
 	}()
-	c, err := canvas.ParseSVG(bytes.NewReader(rasterFriendly(svg)))
+	c, err := canvas.ParseSVG(bytes.NewReader(withFallbackRuns(rasterFriendly(svg))))
 	if err != nil {
 		return nil, fmt.Errorf("png: reading SVG: %w", err)
 	}

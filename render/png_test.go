@@ -8,6 +8,7 @@ import (
 	"math"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -198,5 +199,32 @@ func TestEncodePNG(t *testing.T) {
 		if !near(got.At(c.x, c.y), c.want, 1) {
 			t.Errorf("pixel (%d, %d) = %v, want %v", c.x, c.y, got.At(c.x, c.y), c.want)
 		}
+	}
+}
+
+// TestFallbackRuns checks that text with Hangul, which DejaVu Sans lacks,
+// is split into runs drawn in the fallback font, one after the other.
+func TestFallbackRuns(t *testing.T) {
+	in := `<text text-anchor="start" x="9" y="-1" font-family="DejaVu Sans" font-size="11.00" fill="#000">note &quot;실전 예제&quot; end</text>`
+	out := string(withFallbackRuns([]byte(in)))
+	m := textElement.FindAllStringSubmatch(out, -1)
+	if len(m) != 3 {
+		t.Fatalf("got %d text elements, want 3:\n%s", len(m), out)
+	}
+	wantText := []string{"note &#34;", "실전 예제", "&#34; end"}
+	wantFamily := []string{fontName, fallbackFamily, fontName}
+	lastX := 0.0
+	for i, el := range m {
+		if el[2] != wantText[i] || !strings.Contains(el[1], `font-family="`+wantFamily[i]+`"`) {
+			t.Errorf("run %d: %s, want text %q in %s", i, el[0], wantText[i], wantFamily[i])
+		}
+		x, _ := strconv.ParseFloat(textAttr.FindAllStringSubmatch(el[1], -1)[1][2], 64)
+		if x <= lastX {
+			t.Errorf("run %d starts at x %v, not after the previous run (%v)", i, x, lastX)
+		}
+		lastX = x
+	}
+	if plain := `<text x="1" font-size="11.00">ascii only ∂</text>`; string(withFallbackRuns([]byte(plain))) != plain {
+		t.Error("text that DejaVu Sans covers was changed")
 	}
 }
