@@ -38,19 +38,15 @@ func (d *diagram) edge(b *strings.Builder, i int) {
 	// The first half carries no arrowhead; in the backward view it carries
 	// the arrow back into From, so the picture reads from the output to the
 	// leaves while the layout keeps the forward order.
-	first, second := "arrowhead=none", ""
+	first, second := "arrowhead=none, ", ""
 	if d.o.View == ViewBackward {
 		if flows {
-			first = "dir=back"
+			first = "dir=back, "
 		}
-		second = "arrowhead=none"
+		second = "arrowhead=none, "
 	}
-	fmt.Fprintf(b, "\tn%d -> e%d:p:%s [%s, color=%q%s];\n", e.From.ID, i, in, first, color, style)
-	sep := ""
-	if second != "" {
-		sep = ", "
-	}
-	fmt.Fprintf(b, "\te%d:p:%s -> n%d [%s%scolor=%q%s];\n", i, out, e.To.ID, second, sep, color, style)
+	fmt.Fprintf(b, "\tn%d -> e%d:p:%s [%scolor=%q%s];\n", e.From.ID, i, in, first, color, style)
+	fmt.Fprintf(b, "\te%d:p:%s -> n%d [%scolor=%q%s];\n", i, out, e.To.ID, second, color, style)
 }
 
 // wireLabel returns the HTML-like label of an edge's wire node: the line
