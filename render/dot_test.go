@@ -74,6 +74,25 @@ func TestDOTWorkedExample(t *testing.T) {
 	}
 }
 
+func TestDOTUpdate(t *testing.T) {
+	a := loadSpec(t, "worked_example")
+	if dot := string(DOT(a, Options{})); strings.Contains(dot, "←") {
+		t.Error("a diagram without an update step shows one")
+	}
+	a.AddUpdate(0.01)
+	dot := string(DOT(a, Options{}))
+	// The note: W1 ← 3 − 0.01 × 72 = 2.28.
+	if !strings.Contains(dot, "W₁ ← 2.28") {
+		t.Error("the update of W1 is not shown")
+	}
+	if strings.Contains(dot, "x ←") {
+		t.Error("an input is shown with an update")
+	}
+	if strings.Contains(string(DOT(a, Options{View: ViewForward})), "←") {
+		t.Error("the forward view shows the update step")
+	}
+}
+
 func TestDOTFanOut(t *testing.T) {
 	a := loadSpec(t, "fanout")
 	dot := string(DOT(a, Options{}))

@@ -58,6 +58,10 @@ func (d *diagram) legend() string {
 	if d.o.View != ViewForward {
 		b.WriteString(`<TD BORDER="0">` + font(bold("red"), p.Gradient, sizeLegend) +
 			font(" gradient "+d.partialOf("·"), p.Text, sizeLegend) + `</TD>`)
+		if len(d.a.Updated) > 0 {
+			b.WriteString(`<TD BORDER="0">` + font(bold("blue"), p.Update, sizeLegend) +
+				font(" param after one gradient-descent step", p.Text, sizeLegend) + `</TD>`)
+		}
 		b.WriteString(`<TD BORDER="0">` + font("edge: gradient = upstream × local", p.Muted, sizeLegend) + `</TD>`)
 	}
 	b.WriteString(`</TR></TABLE>`)

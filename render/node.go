@@ -45,6 +45,7 @@ func (d *diagram) nodeLabel(n *graph.Node) string {
 	}
 	if d.o.View != ViewForward && !isAnonymous(n) {
 		b.WriteString(d.gradRows(n))
+		b.WriteString(d.updateRows(n))
 	}
 	b.WriteString(`</TABLE>`)
 	return b.String()
@@ -127,6 +128,20 @@ func (d *diagram) gradRows(n *graph.Node) string {
 	}
 	return row(font(lhs, p.Gradient, sizeText), "LEFT") +
 		row(d.tensorHTML(g, p.Gradient, p.GradientTint, sizeText, false), "")
+}
+
+// updateRows returns, for a param after backward.Annotated.AddUpdate, its
+// value after one step of gradient descent: W₁ ← 2.28.
+func (d *diagram) updateRows(n *graph.Node) string {
+	if n.ID >= len(d.a.Updated) || d.a.Updated[n.ID] == nil {
+		return ""
+	}
+	p, u := d.pal, d.a.Updated[n.ID]
+	lhs := escapeHTML(d.name(n) + " ←")
+	if u.IsScalar() {
+		return row(font(lhs+" "+escapeHTML(d.num(u.Item())), p.Update, sizeText), "")
+	}
+	return row(font(lhs, p.Update, sizeText), "LEFT") + row(d.tensorHTML(u, p.Update, p.Background, sizeText, false), "")
 }
 
 // row returns a table row of one cell spanning a node's two columns, with

@@ -13,6 +13,8 @@ type palette struct {
 	// ForwardTint and GradientTint are the backgrounds of tensor panels.
 	ForwardTint  string
 	GradientTint string
+	// Update colours a param's value after a step of gradient descent.
+	Update string
 	// Wire is the colour of edges in the full view; NoGrad that of edges
 	// along which no gradient flows.
 	Wire   string
@@ -71,6 +73,7 @@ var lightPalette = palette{
 	Gradient:     "#cf222e",
 	ForwardTint:  "#e8f5ec",
 	GradientTint: "#fdeeee",
+	Update:       "#0550ae",
 	Wire:         "#424a53",
 	NoGrad:       "#8c959f",
 	Kinds: map[nodeStyle]kindColors{
@@ -90,6 +93,7 @@ var darkPalette = palette{
 	Gradient:     "#ff7b72",
 	ForwardTint:  "#10291a",
 	GradientTint: "#341618",
+	Update:       "#79c0ff",
 	Wire:         "#b1bac4",
 	NoGrad:       "#6e7681",
 	Kinds: map[nodeStyle]kindColors{
