@@ -94,7 +94,7 @@ func runExplain(s streams, opts *explainOptions) error {
 		return specError{fmt.Errorf("%s: %v", g.Output.Pos.File, err)}
 	}
 	if opts.steps > 0 && e.Losses == nil {
-		fmt.Fprintf(s.err, "%s: warning: %s has no params, so --steps has nothing to change\n", g.Output.Pos.File, g.Name)
+		warnf(s, "%s: warning: %s has no params, so --steps has nothing to change", g.Output.Pos.File, g.Name)
 	}
 	if err := e.Write(s.out, opts.format); err != nil {
 		return err

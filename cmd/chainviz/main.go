@@ -25,6 +25,8 @@ type streams struct {
 	out, err io.Writer
 	// limits are set by the root command's --max-* flags.
 	limits *graph.Limits
+	// ui holds the flags about output: --quiet.
+	ui *ui
 }
 
 // specError marks a failure caused by a spec (invalid, or not evaluable):
@@ -49,7 +51,7 @@ func run(args []string, in io.Reader, out, errw io.Writer) (code int) {
 			code = 1
 		}
 	}()
-	s := streams{in: in, out: out, err: errw, limits: &graph.Limits{}}
+	s := streams{in: in, out: out, err: errw, limits: &graph.Limits{}, ui: &ui{}}
 	root := newRootCmd(s)
 	root.SetArgs(args)
 	root.SetIn(in)
@@ -62,11 +64,12 @@ func run(args []string, in io.Reader, out, errw io.Writer) (code int) {
 		return 0
 	case errors.As(err, &se):
 		if se.err != errReported {
-			fmt.Fprintln(errw, se.err)
+			printDiagnostics(errw, se.err.Error())
 		}
 		return 1
 	default:
-		fmt.Fprintf(errw, "chainviz: %v\nRun 'chainviz --help' for usage.\n", err)
+		printUsageError(errw, err.Error())
+		fmt.Fprintln(errw, "Run 'chainviz --help' for usage.")
 		return 2
 	}
 }
@@ -79,6 +82,10 @@ func newRootCmd(s streams) *cobra.Command {
 		Long: "chainviz reads a small YAML description of a computation graph, evaluates it,\n" +
 			"runs the backward pass and prints or draws every node's value and gradient and\n" +
 			"every edge's local derivative and upstream gradient.",
+		Example: "  chainviz annotate specs/worked_example.yaml\n" +
+			"  chainviz render specs/*.yaml -o out/\n" +
+			"  chainviz serve specs/",
+		Version:       version(),
 		SilenceErrors: true,
 		SilenceUsage:  true,
 		Args:          cobra.NoArgs,
@@ -90,16 +97,21 @@ func newRootCmd(s streams) *cobra.Command {
 		},
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return err })
-	root.CompletionOptions.HiddenDefaultCmd = true
+	root.SetVersionTemplate("chainviz {{.Version}}\n")
 	pf := root.PersistentFlags()
 	pf.IntVar(&s.limits.MaxFileSize, "max-file-size", graph.DefaultLimits.MaxFileSize, "largest spec file, in bytes")
 	pf.IntVar(&s.limits.MaxNodes, "max-nodes", graph.DefaultLimits.MaxNodes, "largest number of inputs, params and nodes in a spec")
 	pf.IntVar(&s.limits.MaxElements, "max-elements", graph.DefaultLimits.MaxElements, "largest number of elements of one tensor")
+	pf.BoolVarP(&s.ui.quiet, "quiet", "q", false, "print no warnings and no progress")
 	root.AddCommand(newAnnotateCmd(s))
 	root.AddCommand(newExplainCmd(s))
 	root.AddCommand(newCheckCmd(s))
 	root.AddCommand(newTestCmd(s))
 	root.AddCommand(newRenderCmd(s))
+	root.AddCommand(newServeCmd(s))
+	root.AddCommand(newWatchCmd(s))
+	root.AddCommand(newSchemaCmd(s))
+	root.AddCommand(newCompletionCmd(s))
 	return root
 }
 
@@ -126,9 +138,9 @@ func loadSpec(s streams, path string) (*graph.Graph, error) {
 	return g, nil
 }
 
-// printWarnings writes each warning to the error stream.
+// printWarnings writes each warning to the error stream, unless --quiet.
 func printWarnings(s streams, ws graph.Diagnostics) {
 	for _, w := range ws {
-		fmt.Fprintln(s.err, w.String())
+		warnf(s, "%s", w.String())
 	}
 }

@@ -77,7 +77,7 @@ func runRender(s streams, opts *renderOptions) error {
 	}
 	cfg.Options.Precision, cfg.PNGScale = opts.precision, opts.scale
 	cfg.Out, cfg.Errors = opts.out, s.err
-	if len(opts.specs) > 3 && isTerminal(s.err) {
+	if len(opts.specs) > 3 && isTerminal(s.err) && !s.ui.quiet {
 		cfg.Progress = s.err
 	}
 	inputs := make([]render.Input, len(opts.specs))
@@ -105,7 +105,7 @@ func runRender(s streams, opts *renderOptions) error {
 	} else if err != nil {
 		return specError{err}
 	}
-	if len(opts.specs) > 1 || sum.Failed() > 0 {
+	if (len(opts.specs) > 1 && !s.ui.quiet) || sum.Failed() > 0 {
 		fmt.Fprintln(s.err, sum)
 	}
 	if sum.Failed() > 0 {

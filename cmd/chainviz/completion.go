@@ -1,0 +1,75 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+)
+
+// completionShells lists the shells chainviz writes completion scripts
+// for, with how to load the script in each.
+var completionShells = []struct {
+	name, load string
+}{
+	{"bash", "  source <(chainviz completion bash)\n" +
+		"  # or, for every session: chainviz completion bash > /etc/bash_completion.d/chainviz"},
+	{"zsh", "  source <(chainviz completion zsh)\n" +
+		"  # or, for every session: chainviz completion zsh > \"${fpath[1]}/_chainviz\""},
+	{"fish", "  chainviz completion fish | source\n" +
+		"  # or, for every session: chainviz completion fish > ~/.config/fish/completions/chainviz.fish"},
+	{"powershell", "  chainviz completion powershell | Out-String | Invoke-Expression"},
+}
+
+// newCompletionCmd returns chainviz completion, which prints cobra's
+// completion script for a shell. It replaces cobra's default command so
+// that the script goes to the command's own output stream.
+func newCompletionCmd(s streams) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "completion bash|zsh|fish|powershell",
+		Short: "Print the shell completion script for bash, zsh, fish or PowerShell",
+		Long: "completion prints a script that makes the shell complete chainviz's commands, flags\n" +
+			"and spec files. Load it in the current shell, or install it for every session.",
+		Example: "  source <(chainviz completion bash)\n" +
+			"  chainviz completion zsh > \"${fpath[1]}/_chainviz\"\n" +
+			"  chainviz completion fish | source",
+		Args:      cobra.NoArgs,
+		ValidArgs: []string{"bash", "zsh", "fish", "powershell"},
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return fmt.Errorf("completion needs a shell: bash, zsh, fish or powershell")
+		},
+	}
+	for _, sh := range completionShells {
+		noDesc := false
+		sub := &cobra.Command{
+			Use:               sh.name,
+			Short:             "Print the completion script for " + sh.name,
+			Long:              "completion " + sh.name + " prints chainviz's completion script for " + sh.name + ".",
+			Example:           sh.load,
+			Args:              cobra.NoArgs,
+			ValidArgsFunction: cobra.NoFileCompletions,
+		}
+		name := sh.name
+		sub.RunE = func(cmd *cobra.Command, _ []string) error {
+			root := cmd.Root()
+			switch name {
+			case "bash":
+				return root.GenBashCompletionV2(s.out, !noDesc)
+			case "zsh":
+				if noDesc {
+					return root.GenZshCompletionNoDesc(s.out)
+				}
+				return root.GenZshCompletion(s.out)
+			case "fish":
+				return root.GenFishCompletion(s.out, !noDesc)
+			default:
+				if noDesc {
+					return root.GenPowerShellCompletion(s.out)
+				}
+				return root.GenPowerShellCompletionWithDesc(s.out)
+			}
+		}
+		sub.Flags().BoolVar(&noDesc, "no-descriptions", false, "leave out the descriptions of completions")
+		cmd.AddCommand(sub)
+	}
+	return cmd
+}

@@ -1,0 +1,286 @@
+// Package live serves a folder of specs as a local web page that redraws a
+// spec's diagram whenever its file is saved: the authoring loop of
+// chainviz serve. It also holds the debounced file watcher that chainviz
+// watch uses.
+//
+// The page and its script are embedded in the binary (no CDN; it works
+// offline). The server reads only the spec files under its folder, through
+// an os.Root, and never runs anything a spec contains; every string from a
+// spec reaches the page as JSON text that the page writes with textContent,
+// or inside the SVG that package render escapes.
+package live
+
+import (
+	"context"
+	"crypto/sha256"
+	"embed"
+	"errors"
+	"io"
+	"io/fs"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/chainviz/chainviz/backward"
+	"github.com/chainviz/chainviz/graph"
+	"github.com/chainviz/chainviz/render"
+)
+
+//go:embed assets
+var assets embed.FS
+
+// Options configure a Server.
+type Options struct {
+	// Limits bound the work one spec may ask for; zero fields mean
+	// graph.DefaultLimits.
+	Limits graph.Limits
+	// AnyHost accepts requests whatever their Host header. By default only
+	// localhost, 127.0.0.1 and ::1 are accepted, so that a web site cannot
+	// reach the server through a DNS name it rebinds to the loopback
+	// address. Set it when listening on another interface on purpose.
+	AnyHost bool
+	// Debounce is the watcher's quiet period; zero means DefaultDebounce.
+	Debounce time.Duration
+	// Errors, when not nil, receives a line for each failure of the file
+	// watcher.
+	Errors io.Writer
+}
+
+// Server serves one folder of specs. Create it with New, serve its
+// Handler, and run Watch to push changes to the open pages.
+type Server struct {
+	files   *specFS
+	opts    Options
+	limits  graph.Limits
+	watcher *Watcher
+	events  *broker
+	done    chan struct{}
+	once    sync.Once
+
+	mu sync.Mutex
+	// cache holds the last view built for each spec and view, keyed by
+	// path and view, with the hash of the source it was built from.
+	cache map[string]cached
+	// good holds the last view without errors of each spec and view, shown
+	// while the file is broken.
+	good map[string]*specView
+}
+
+type cached struct {
+	sum  [32]byte
+	view *specView
+}
+
+// New returns a server for the specs under dir. The folder is watched from
+// the moment New returns.
+func New(dir string, opts Options) (*Server, error) {
+	lim := opts.Limits
+	if lim.MaxFileSize <= 0 {
+		lim.MaxFileSize = graph.DefaultLimits.MaxFileSize
+	}
+	files, err := openSpecFS(dir, int64(lim.MaxFileSize))
+	if err != nil {
+		return nil, err
+	}
+	w, err := NewWatcher(dir, opts.Debounce)
+	if err != nil {
+		files.Close()
+		return nil, err
+	}
+	return &Server{files: files, opts: opts, limits: lim, watcher: w, events: newBroker(),
+		done: make(chan struct{}), cache: map[string]cached{}, good: map[string]*specView{}}, nil
+}
+
+// Watch sends a change event to every open page when specs change, until
+// ctx is done or the server is closed.
+func (s *Server) Watch(ctx context.Context) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() {
+		select {
+		case <-s.done:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	return s.watcher.Run(ctx, func(paths []string) {
+		var rel []string
+		for _, p := range paths {
+			if r, ok := s.files.relPath(p); ok {
+				rel = append(rel, r)
+			}
+		}
+		if len(rel) > 0 {
+			s.events.publish(rel)
+		}
+	}, func(err error) {
+		if s.opts.Errors != nil {
+			io.WriteString(s.opts.Errors, "chainviz: watching files: "+err.Error()+"\n")
+		}
+	})
+}
+
+// Close ends the event streams of open pages and releases the folder.
+// Requests in flight may still complete.
+func (s *Server) Close() error {
+	s.once.Do(func() { close(s.done) })
+	return s.files.Close()
+}
+
+// Serve serves the page on ln until ctx is done, watching the folder
+// meanwhile, and then closes the server.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	hs := &http.Server{
+		Handler:           s.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		BaseContext:       func(net.Listener) context.Context { return ctx },
+	}
+	go s.Watch(ctx)
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		s.Close()
+		return err
+	case <-ctx.Done():
+	}
+	s.Close()
+	shut, stop := context.WithTimeout(context.Background(), 2*time.Second)
+	defer stop()
+	hs.Shutdown(shut)
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// Handler returns the HTTP handler of the page and its API:
+//
+//	GET /                     the page
+//	GET /assets/…             its script and style sheet
+//	GET /api/specs            the specs under the folder, as JSON
+//	GET /api/spec?path=&view= a spec's diagram, graph and diagnostics
+//	GET /api/explain?path=&node=  the derivation of ∂output/∂node, as text
+//	GET /api/download?path=&format=svg|png|json|md&view=
+//	GET /api/events           server-sent events: "change" with the paths
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	static, _ := fs.Sub(assets, "assets")
+	mux.Handle("GET /assets/", http.StripPrefix("/assets/", http.FileServerFS(static)))
+	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
+		http.ServeFileFS(w, r, static, "index.html")
+	})
+	mux.HandleFunc("GET /api/specs", s.handleSpecs)
+	mux.HandleFunc("GET /api/spec", s.handleSpec)
+	mux.HandleFunc("GET /api/explain", s.handleExplain)
+	mux.HandleFunc("GET /api/download", s.handleDownload)
+	mux.HandleFunc("GET /api/events", s.handleEvents)
+	return s.guard(mux)
+}
+
+// guard sets the security headers of every response and refuses requests
+// addressed to another host than the loopback one.
+func (s *Server) guard(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; "+
+			"img-src 'self' data: blob:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("Cross-Origin-Resource-Policy", "same-origin")
+		if !s.opts.AnyHost && !loopbackHost(r.Host) {
+			http.Error(w, "chainviz serves only requests to localhost", http.StatusForbidden)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// loopbackHost reports whether a Host header names the loopback interface.
+func loopbackHost(hostport string) bool {
+	host, _, err := net.SplitHostPort(hostport)
+	if err != nil {
+		host = hostport
+	}
+	host = strings.TrimSuffix(strings.Trim(host, "[]"), ".")
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// load reads, loads and differentiates the spec at rel.
+func (s *Server) load(rel string) (*backward.Annotated, error) {
+	src, err := s.files.read(rel)
+	if err != nil {
+		return nil, err
+	}
+	g, err := graph.LoadWithLimits(rel, src, s.limits)
+	if err != nil {
+		return nil, err
+	}
+	return backward.Annotate(g)
+}
+
+// view returns the page's view of the spec at rel, rendered in the given
+// view, from the cache when the file has not changed.
+func (s *Server) view(rel string, view render.View) (*specView, error) {
+	src, err := s.files.read(rel)
+	if err != nil {
+		return nil, err
+	}
+	key := rel + "\x00" + string(view)
+	sum := sha256.Sum256(src)
+	s.mu.Lock()
+	c, ok := s.cache[key]
+	s.mu.Unlock()
+	if ok && c.sum == sum {
+		return c.view, nil
+	}
+	v := s.build(rel, src, view)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.cache[key] = cached{sum: sum, view: v}
+	if v.OK {
+		s.good[key] = v
+	} else if g := s.good[key]; g != nil {
+		// Keep showing the last good diagram, with the new diagnostics.
+		stale := *g
+		stale.OK, stale.Stale, stale.Diagnostics = false, true, v.Diagnostics
+		v = &stale
+		s.cache[key] = cached{sum: sum, view: v}
+	}
+	return v, nil
+}
+
+// build loads, differentiates and renders a spec's source.
+func (s *Server) build(rel string, src []byte, view render.View) *specView {
+	v := &specView{Path: rel, View: string(view), Nodes: []nodeView{}, Edges: []edgeView{}, Diagnostics: []diagnostic{}}
+	g, err := graph.LoadWithLimits(rel, src, s.limits)
+	if err != nil {
+		v.Diagnostics = diagnostics(err, rel)
+		return v
+	}
+	a, err := backward.Annotate(g)
+	if err != nil {
+		v.Name = g.Name
+		v.Diagnostics = diagnostics(err, rel)
+		return v
+	}
+	out, err := render.Render(a, []render.Format{render.FormatSVG}, render.Options{View: view}, 0)
+	if err != nil {
+		v.Name = g.Name
+		v.Diagnostics = diagnostics(err, rel)
+		return v
+	}
+	buildView(v, a)
+	v.OK, v.SVG = true, string(out[0])
+	v.Diagnostics = toDiagnostics(a.Warnings)
+	return v
+}
