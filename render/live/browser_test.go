@@ -60,7 +60,7 @@ type page struct {
 // js evaluates a JavaScript expression and returns its value as a string.
 func (p page) js(expr string) string {
 	p.t.Helper()
-	s, err := chromedp.Run(p.ctx, chromedp.Evaluate[string](`String(` + expr + `)`))
+	s, err := chromedp.Run(p.ctx, chromedp.Evaluate[string](`String(`+expr+`)`))
 	if err != nil {
 		p.t.Fatalf("%s: %v", expr, err)
 	}
