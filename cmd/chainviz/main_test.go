@@ -2,10 +2,12 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -43,7 +45,9 @@ func TestScripts(t *testing.T) {
 		Dir:                dir,
 		RequireUniqueNames: true,
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"status": cmdStatus,
+			"status":   cmdStatus,
+			"genspecs": cmdGenSpecs,
+			"notmp":    cmdNoTemp,
 		},
 	})
 }
@@ -71,4 +75,38 @@ func cmdStatus(ts *testscript.TestScript, neg bool, args []string) {
 	if got != want {
 		ts.Fatalf("%s exited with status %d, want %d", args[1], got, want)
 	}
+}
+
+// cmdGenSpecs implements "genspecs N DIR": it writes N copies of a small
+// spec, named s0 … s(N−1), into DIR.
+func cmdGenSpecs(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: genspecs N DIR")
+	}
+	n, err := strconv.Atoi(args[0])
+	if err != nil {
+		ts.Fatalf("genspecs: %v", err)
+	}
+	dir := ts.MkAbs(args[1])
+	ts.Check(os.MkdirAll(dir, 0o755))
+	for i := 0; i < n; i++ {
+		src := fmt.Sprintf("name: s%d\ninputs: {x: 0.5%03d, w: 0.3}\nnodes:\n  a: mul(w, x)\n  b: tanh(a)\n  c: add(b, x, 1)\n  L: square(c)\n", i, i)
+		ts.Check(os.WriteFile(filepath.Join(dir, fmt.Sprintf("s%03d.yaml", i)), []byte(src), 0o644))
+	}
+}
+
+// cmdNoTemp implements "notmp DIR": it fails when DIR holds a temporary
+// file of an unfinished atomic write, and reports how many files it holds.
+func cmdNoTemp(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: notmp DIR")
+	}
+	entries, err := os.ReadDir(ts.MkAbs(args[0]))
+	ts.Check(err)
+	for _, e := range entries {
+		if strings.Contains(e.Name(), ".tmp-") {
+			ts.Fatalf("partial file left behind: %s", e.Name())
+		}
+	}
+	ts.Logf("%d files", len(entries))
 }

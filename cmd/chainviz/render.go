@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/signal"
+	"syscall"
 
 	"github.com/spf13/cobra"
 
@@ -27,11 +29,12 @@ type renderOptions struct {
 func newRenderCmd(s streams) *cobra.Command {
 	opts := &renderOptions{}
 	cmd := &cobra.Command{
-		Use:   "render SPEC... [-o DIR|FILE]",
+		Use:   "render SPEC|DIR... [-o DIR|FILE]",
 		Short: "Draw the forward values and the backward flow as SVG, PNG, DOT or JSON",
 		Long: "render draws each spec's graph with every node's value and gradient and every\n" +
 			"edge's forward value, local derivative and the gradient it carries back. Files are\n" +
 			"named <name>.<format> in the output folder (default out/), or -o names one file.\n" +
+			"A folder argument renders every .yaml and .yml file in it, recursively.\n" +
 			"A spec that fails is reported and the others are still rendered.",
 		Example: "  chainviz render specs/worked_example.yaml\n" +
 			"  chainviz render specs/*.yaml --format svg,png,json -o out/\n" +
@@ -56,8 +59,12 @@ func newRenderCmd(s streams) *cobra.Command {
 
 // runRender renders every spec; a failed spec makes the exit status 1.
 func runRender(s streams, opts *renderOptions) error {
+	defer onInterrupt(s)()
+	specs, err := findSpecs(opts.specs)
+	if err != nil {
+		return specError{err}
+	}
 	var cfg render.Config
-	var err error
 	if opts.formats != "" {
 		if cfg.Formats, err = render.ParseFormats(opts.formats); err != nil {
 			return err
@@ -77,11 +84,11 @@ func runRender(s streams, opts *renderOptions) error {
 	}
 	cfg.Options.Precision, cfg.PNGScale = opts.precision, opts.scale
 	cfg.Out, cfg.Errors = opts.out, s.err
-	if len(opts.specs) > 3 && isTerminal(s.err) && !s.ui.quiet {
+	if len(specs) > 3 && isTerminal(s.err) && !s.ui.quiet {
 		cfg.Progress = s.err
 	}
-	inputs := make([]render.Input, len(opts.specs))
-	for i, path := range opts.specs {
+	inputs := make([]render.Input, len(specs))
+	for i, path := range specs {
 		inputs[i] = render.Input{Name: path, Load: func() (*backward.Annotated, error) {
 			g, err := loadSpec(s, path)
 			if err != nil {
@@ -112,6 +119,29 @@ func runRender(s streams, opts *renderOptions) error {
 		return specError{errReported}
 	}
 	return nil
+}
+
+// onInterrupt makes SIGINT and SIGTERM remove the temporary files of writes
+// under way before the process exits with status 130, so that an
+// interrupted render leaves no partial file; files being replaced keep their
+// old content. The returned function stops listening.
+func onInterrupt(s streams) func() {
+	sig := make(chan os.Signal, 1)
+	done := make(chan struct{})
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		select {
+		case <-sig:
+			render.RemovePartialFiles()
+			fmt.Fprintln(s.err, "chainviz: interrupted; files already written are complete, no partial file was left")
+			os.Exit(130)
+		case <-done:
+		}
+	}()
+	return func() {
+		signal.Stop(sig)
+		close(done)
+	}
 }
 
 // isTerminal reports whether w is a terminal, for progress lines.
