@@ -70,13 +70,19 @@ func (s *Summary) Err() error {
 	return nil
 }
 
-// String returns the summary line: how many specs were rendered into how
-// many files, and how many failed.
-func (s *Summary) String() string {
+// Files returns the number of files written.
+func (s *Summary) Files() int {
 	files := 0
 	for _, r := range s.Results {
 		files += len(r.Files)
 	}
+	return files
+}
+
+// String returns the summary line: how many specs were rendered into how
+// many files, and how many failed.
+func (s *Summary) String() string {
+	files := s.Files()
 	ok := len(s.Results) - s.Failed()
 	msg := fmt.Sprintf("rendered %d of %d %s into %d %s", ok, len(s.Results), plural(len(s.Results), "spec"), files, plural(files, "file"))
 	if n := s.Failed(); n > 0 {

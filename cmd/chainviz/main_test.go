@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -48,6 +49,7 @@ func TestScripts(t *testing.T) {
 			"status":   cmdStatus,
 			"genspecs": cmdGenSpecs,
 			"notmp":    cmdNoTemp,
+			"maxrss":   cmdMaxRSS,
 		},
 	})
 }
@@ -109,4 +111,22 @@ func cmdNoTemp(ts *testscript.TestScript, neg bool, args []string) {
 		}
 	}
 	ts.Logf("%d files", len(entries))
+}
+
+// cmdMaxRSS implements "maxrss MB": it fails when any process this test
+// binary has run (and waited for), or any of theirs, reached a peak
+// resident set larger than MB megabytes.
+func cmdMaxRSS(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: maxrss MB")
+	}
+	limit, err := strconv.Atoi(args[0])
+	ts.Check(err)
+	var ru syscall.Rusage
+	ts.Check(syscall.Getrusage(syscall.RUSAGE_CHILDREN, &ru))
+	mb := ru.Maxrss / 1024 // Linux reports kilobytes.
+	ts.Logf("peak RSS of a child process: %d MB", mb)
+	if mb > int64(limit) {
+		ts.Fatalf("a child process peaked at %d MB, more than %d MB", mb, limit)
+	}
 }

@@ -24,6 +24,9 @@ type renderOptions struct {
 	theme     string
 	scale     float64
 	lr        float64
+	// batchChild is set in the child processes of a large batch (see
+	// renderInSlices): they report their counts on standard output.
+	batchChild bool
 }
 
 func newRenderCmd(s streams) *cobra.Command {
@@ -40,9 +43,9 @@ func newRenderCmd(s streams) *cobra.Command {
 			"  chainviz render specs/*.yaml --format svg,png,json -o out/\n" +
 			"  chainviz render specs/fork.yaml --view backward --rankdir TB -o fork.png",
 		Args: cobra.MinimumNArgs(1),
-		RunE: func(_ *cobra.Command, args []string) error {
+		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.specs = args
-			return runRender(s, opts)
+			return runRender(s, cmd, opts)
 		},
 	}
 	f := cmd.Flags()
@@ -54,16 +57,21 @@ func newRenderCmd(s streams) *cobra.Command {
 	f.StringVar(&opts.theme, "theme", "light", "light or dark")
 	f.Float64Var(&opts.scale, "scale", 0, "PNG pixels per SVG point (default 2)")
 	f.Float64Var(&opts.lr, "lr", 0, "show each param's value after one step of gradient descent with this learning rate")
+	f.BoolVar(&opts.batchChild, "batch-child", false, "")
+	f.MarkHidden("batch-child")
 	return cmd
 }
 
 // runRender renders every spec; a failed spec makes the exit status 1.
-func runRender(s streams, opts *renderOptions) error {
-	defer onInterrupt(s)()
+func runRender(s streams, cmd *cobra.Command, opts *renderOptions) error {
 	specs, err := findSpecs(opts.specs)
 	if err != nil {
 		return specError{err}
 	}
+	if len(specs) > batchSlice && !opts.batchChild {
+		return renderInSlices(s, cmd, specs)
+	}
+	defer onInterrupt(s)()
 	var cfg render.Config
 	if opts.formats != "" {
 		if cfg.Formats, err = render.ParseFormats(opts.formats); err != nil {
@@ -112,7 +120,9 @@ func runRender(s streams, opts *renderOptions) error {
 	} else if err != nil {
 		return specError{err}
 	}
-	if (len(opts.specs) > 1 && !s.ui.quiet) || sum.Failed() > 0 {
+	if opts.batchChild {
+		fmt.Fprintln(s.out, childTag, len(sum.Results)-sum.Failed(), sum.Files(), sum.Failed())
+	} else if (len(specs) > 1 && !s.ui.quiet) || sum.Failed() > 0 {
 		fmt.Fprintln(s.err, sum)
 	}
 	if sum.Failed() > 0 {

@@ -1,0 +1,160 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"os/signal"
+	"runtime"
+	"sync"
+	"syscall"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+)
+
+// batchSlice is the most specs one process renders. go-graphviz's
+// WebAssembly memory only grows, by about 0.15 MB per render, so a large
+// batch is split into slices rendered by child processes (as many at a time
+// as there are cores), which keeps the memory of each process bounded
+// whatever the length of the batch.
+const batchSlice = 100
+
+// childTag starts the line in which a child process reports its counts.
+const childTag = "chainviz-batch-result"
+
+// sliceResult is what one child process rendered.
+type sliceResult struct{ ok, files, failed int }
+
+// renderInSlices renders specs with child processes of this program, each
+// given at most batchSlice specs and the command line's flags, and prints
+// the summary of the whole batch.
+func renderInSlices(s streams, cmd *cobra.Command, specs []string) error {
+	exe := os.Args[0]
+	if _, err := exec.LookPath(exe); err != nil {
+		if exe, err = os.Executable(); err != nil {
+			return specError{fmt.Errorf("cannot find this program to split the batch: %v", err)}
+		}
+	}
+	var flags []string
+	cmd.Flags().Visit(func(f *pflag.Flag) {
+		flags = append(flags, "--"+f.Name+"="+f.Value.String())
+	})
+	var slices [][]string
+	for i := 0; i < len(specs); i += batchSlice {
+		slices = append(slices, specs[i:min(i+batchSlice, len(specs))])
+	}
+	var (
+		mu          sync.Mutex
+		total       sliceResult
+		children    = map[*exec.Cmd]bool{}
+		interrupted bool
+		errw        = &lockedWriter{w: s.err}
+		next        = make(chan []string)
+		wg          sync.WaitGroup
+		failures    []string
+	)
+	// SIGINT and SIGTERM are passed on to the running children, which each
+	// remove their partial files; no further slice is started.
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sig)
+	go func() {
+		for got := range sig {
+			mu.Lock()
+			interrupted = true
+			for c := range children {
+				c.Process.Signal(got)
+			}
+			mu.Unlock()
+		}
+	}()
+	for w := 0; w < min(runtime.NumCPU(), len(slices)); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for slice := range next {
+				args := append(append([]string{"render", "--batch-child"}, flags...), "--")
+				c := exec.Command(exe, append(args, slice...)...)
+				c.Stderr = errw
+				out, _ := c.StdoutPipe()
+				mu.Lock()
+				if interrupted {
+					mu.Unlock()
+					continue
+				}
+				err := c.Start()
+				if err == nil {
+					children[c] = true
+				} else {
+					failures = append(failures, err.Error())
+				}
+				mu.Unlock()
+				if err != nil {
+					continue
+				}
+				r, ok := readSliceResult(out)
+				err = c.Wait()
+				mu.Lock()
+				delete(children, c)
+				if !ok && !interrupted {
+					r = sliceResult{failed: len(slice)}
+					failures = append(failures, fmt.Sprintf("a child process rendering %s … failed: %v", slice[0], err))
+				}
+				total.ok, total.files, total.failed = total.ok+r.ok, total.files+r.files, total.failed+r.failed
+				mu.Unlock()
+			}
+		}()
+	}
+	for _, slice := range slices {
+		next <- slice
+	}
+	close(next)
+	wg.Wait()
+	if interrupted {
+		fmt.Fprintln(s.err, "chainviz: interrupted; files already written are complete, no partial file was left")
+		os.Exit(130)
+	}
+	for _, f := range failures {
+		fmt.Fprintln(s.err, "chainviz:", f)
+	}
+	msg := fmt.Sprintf("rendered %d of %d specs into %d files", total.ok, len(specs), total.files)
+	if total.failed > 0 {
+		msg += fmt.Sprintf("; %d failed", total.failed)
+	}
+	if !s.ui.quiet || total.failed > 0 {
+		fmt.Fprintln(s.err, msg)
+	}
+	if total.failed > 0 {
+		return specError{errReported}
+	}
+	return nil
+}
+
+// readSliceResult reads a child's counts from its standard output.
+func readSliceResult(r io.Reader) (sliceResult, bool) {
+	var res sliceResult
+	found := false
+	sc := bufio.NewScanner(r)
+	for sc.Scan() {
+		var tag string
+		if n, _ := fmt.Sscan(sc.Text(), &tag, &res.ok, &res.files, &res.failed); n == 4 && tag == childTag {
+			found = true
+		}
+	}
+	return res, found
+}
+
+// lockedWriter serialises writes from several goroutines.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
