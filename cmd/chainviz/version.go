@@ -3,8 +3,9 @@ package main
 import "runtime/debug"
 
 // version returns chainviz's module version as the Go toolchain recorded
-// it in the binary: a tag such as v1.2.0, a pseudo-version for a build
-// from a commit, or "(devel)" when there is none (go run, tests).
+// it in the binary: a tag such as v1.2.0 or a pseudo-version for a build
+// from a commit; "(devel)" when there is none (go run, tests), followed by
+// the commit when the build recorded one.
 func version() string {
 	info, ok := debug.ReadBuildInfo()
 	return versionOf(info, ok)
@@ -12,8 +13,29 @@ func version() string {
 
 // versionOf is version's decision, given the build information.
 func versionOf(info *debug.BuildInfo, ok bool) string {
-	if !ok || info == nil || info.Main.Version == "" {
+	if !ok || info == nil {
 		return "(devel)"
 	}
-	return info.Main.Version
+	v := info.Main.Version
+	if v != "" && v != "(devel)" {
+		return v
+	}
+	v = "(devel)"
+	var rev string
+	var modified bool
+	for _, s := range info.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			modified = s.Value == "true"
+		}
+	}
+	if rev != "" {
+		v += " commit " + rev[:min(12, len(rev))]
+		if modified {
+			v += " with local changes"
+		}
+	}
+	return v
 }
