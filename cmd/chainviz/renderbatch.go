@@ -55,6 +55,7 @@ func renderInSlices(s streams, cmd *cobra.Command, specs []string) error {
 		next        = make(chan []string)
 		wg          sync.WaitGroup
 		failures    []string
+		peak        int64 // The largest child's peak resident set, in KB.
 	)
 	// SIGINT and SIGTERM are passed on to the running children, which each
 	// remove their partial files; no further slice is started.
@@ -99,6 +100,9 @@ func renderInSlices(s streams, cmd *cobra.Command, specs []string) error {
 				err = c.Wait()
 				mu.Lock()
 				delete(children, c)
+				if u, isRusage := c.ProcessState.SysUsage().(*syscall.Rusage); isRusage {
+					peak = max(peak, u.Maxrss)
+				}
 				if !ok && !interrupted {
 					r = sliceResult{failed: len(slice)}
 					failures = append(failures, fmt.Sprintf("a child process rendering %s … failed: %v", slice[0], err))
@@ -119,6 +123,10 @@ func renderInSlices(s streams, cmd *cobra.Command, specs []string) error {
 	}
 	for _, f := range failures {
 		fmt.Fprintln(s.err, "chainviz:", f)
+	}
+	if os.Getenv("CHAINVIZ_REPORT_RSS") != "" {
+		// For the memory test: the peak resident set of the largest slice.
+		fmt.Fprintf(s.err, "peak RSS of a slice: %d MB\n", peak/1024)
 	}
 	msg := fmt.Sprintf("rendered %d of %d specs into %d files", total.ok, len(specs), total.files)
 	if total.failed > 0 {
