@@ -85,7 +85,18 @@ async function refresh() {
   const path = state.path;
   saveHash();
   showViews();
-  if (!path) return;
+  if (!path) {
+    state.data = null;
+    state.els = null;
+    const p = document.createElement('p');
+    p.className = 'muted';
+    p.textContent = 'No spec to show: save a .yaml spec in this folder.';
+    $('diagram').replaceChildren(p);
+    $('spec-name').textContent = '';
+    $('loss').textContent = '';
+    showProblems([], false);
+    return;
+  }
   const seq = ++state.seq;
   let data;
   try {
@@ -413,12 +424,16 @@ function connect() {
   });
   es.addEventListener('change', async (ev) => {
     const { paths } = JSON.parse(ev.data);
+    const before = state.path;
     await loadSpecs();
     if (!state.specs.includes(state.path)) {
+      // The selected spec was removed or renamed: show another one.
       state.path = state.specs[0] || null;
+      state.picked = null;
+      clearSide();
       showSpecs();
     }
-    if (paths.includes(state.path) || !state.data) await refresh();
+    if (state.path !== before || paths.includes(state.path) || !state.data) await refresh();
   });
   es.addEventListener('error', () => {
     document.body.dataset.live = 'off';
