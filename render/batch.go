@@ -203,7 +203,11 @@ func renderOne(in Input, dir, file string, fs []Format, cfg Config, used map[str
 	}
 	if dir != "" {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return nil, fmt.Errorf("%s: %w", in.Name, err)
+			var pe *os.PathError
+			if errors.As(err, &pe) {
+				err = fmt.Errorf("%s: %w", pe.Path, pe.Err)
+			}
+			return nil, fmt.Errorf("%s: cannot create the output folder %s: %w", in.Name, dir, err)
 		}
 	}
 	var written []string

@@ -24,6 +24,8 @@ type renderOptions struct {
 	theme     string
 	scale     float64
 	lr        float64
+	// maxLayout is the largest graph, in nodes, that is laid out.
+	maxLayout int
 	// batchChild is set in the child processes of a large batch (see
 	// renderInSlices): they report their counts on standard output.
 	batchChild bool
@@ -57,6 +59,7 @@ func newRenderCmd(s streams) *cobra.Command {
 	f.StringVar(&opts.theme, "theme", "light", "light or dark")
 	f.Float64Var(&opts.scale, "scale", 0, "PNG pixels per SVG point (default 2)")
 	f.Float64Var(&opts.lr, "lr", 0, "show each param's value after one step of gradient descent with this learning rate")
+	f.IntVar(&opts.maxLayout, "max-layout-nodes", 2500, "largest graph, in nodes, that is laid out (a 2,000-node layout takes about 10 s)")
 	f.BoolVar(&opts.batchChild, "batch-child", false, "")
 	f.MarkHidden("batch-child")
 	return cmd
@@ -101,6 +104,11 @@ func runRender(s streams, cmd *cobra.Command, opts *renderOptions) error {
 			g, err := loadSpec(s, path)
 			if err != nil {
 				return nil, err
+			}
+			if n := g.Len(); n > opts.maxLayout {
+				// Graphviz's layout time grows much faster than the graph;
+				// refuse before it starts rather than run for minutes.
+				return nil, fmt.Errorf("%s: the graph has %d nodes, more than the layout limit of %d (raise it with --max-layout-nodes)", path, n, opts.maxLayout)
 			}
 			a, err := backward.Annotate(g)
 			if err != nil {
