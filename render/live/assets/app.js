@@ -112,6 +112,9 @@ async function refresh() {
   $('spec-name').textContent = data.name || path;
   const out = data.nodes[data.output];
   $('loss').textContent = out ? out.name + ' = ' + data.loss : '';
+  $('loss').classList.toggle('stale', !!data.stale);
+  $('loss').title = data.stale ? 'the value of the last version that worked' : '';
+  document.title = (data.name || path) + ' · chainviz live';
   showProblems(data.diagnostics, data.stale);
   if (data.svg) showSVG(data.svg);
   $('diagram').classList.toggle('stale', !!data.stale);
