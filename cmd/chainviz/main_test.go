@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 )
@@ -49,6 +50,7 @@ func TestScripts(t *testing.T) {
 			"genspecs": cmdGenSpecs,
 			"notmp":    cmdNoTemp,
 			"maxrss":   cmdMaxRSS,
+			"waitfile": cmdWaitFile,
 		},
 	})
 }
@@ -132,4 +134,20 @@ func cmdMaxRSS(ts *testscript.TestScript, neg bool, args []string) {
 		}
 	}
 	ts.Fatalf("no peak RSS reported on stderr")
+}
+
+// cmdWaitFile implements "waitfile PATH": it waits, up to a minute, until
+// PATH exists, so that a script can act while a background command is
+// known to be half-way.
+func cmdWaitFile(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: waitfile PATH")
+	}
+	path := ts.MkAbs(args[0])
+	for start := time.Now(); time.Since(start) < time.Minute; time.Sleep(20 * time.Millisecond) {
+		if _, err := os.Stat(path); err == nil {
+			return
+		}
+	}
+	ts.Fatalf("%s did not appear within a minute", args[0])
 }
