@@ -31,6 +31,9 @@ type Config struct {
 	// Options controls the drawing; PNGScale the PNG's pixels per point.
 	Options  Options
 	PNGScale float64
+	// Drawings selects what is drawn of each spec and names the files
+	// (see Drawing); zero means the diagram, <name>.<format>.
+	Drawings Drawing
 	// Errors receives one report per failed spec; nil discards them.
 	Errors io.Writer
 	// Progress, when not nil, receives a progress line that is rewritten
@@ -121,6 +124,9 @@ func RenderFiles(inputs []Input, cfg Config) (*Summary, error) {
 	if err := cfg.Options.Validate(); err != nil {
 		return nil, &UsageError{err.Error()}
 	}
+	if err := cfg.Drawings.check(fs, file != ""); err != nil {
+		return nil, err
+	}
 	sum := &Summary{}
 	used := map[string]string{} // Output name → input that took it.
 	for i, in := range inputs {
@@ -182,9 +188,9 @@ func renderOne(in Input, dir, file string, fs []Format, cfg Config, used map[str
 	if err != nil {
 		return nil, err
 	}
-	paths := []string{file}
+	name := ""
 	if file == "" {
-		name := a.Graph.Name
+		name = a.Graph.Name
 		if !outputName.MatchString(name) {
 			return nil, fmt.Errorf("%s: name %q cannot be used as a file name", in.Name, name)
 		}
@@ -192,12 +198,8 @@ func renderOne(in Input, dir, file string, fs []Format, cfg Config, used map[str
 			return nil, fmt.Errorf("%s: name %q is also the name of %s; its files would be overwritten", in.Name, name, other)
 		}
 		used[name] = in.Name
-		paths = make([]string, len(fs))
-		for i, f := range fs {
-			paths[i] = filepath.Join(dir, name+"."+string(f))
-		}
 	}
-	data, err := Render(a, fs, cfg.Options, cfg.PNGScale)
+	outs, err := cfg.Drawings.render(a, fs, cfg.Options, cfg.PNGScale)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", in.Name, err)
 	}
@@ -211,8 +213,12 @@ func renderOne(in Input, dir, file string, fs []Format, cfg Config, used map[str
 		}
 	}
 	var written []string
-	for i, p := range paths {
-		if err := WriteFileAtomic(p, data[i]); err != nil {
+	for _, o := range outs {
+		p := file
+		if p == "" {
+			p = filepath.Join(dir, name+o.suffix)
+		}
+		if err := WriteFileAtomic(p, o.data); err != nil {
 			return written, fmt.Errorf("%s: %w", in.Name, err)
 		}
 		written = append(written, p)

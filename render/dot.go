@@ -28,16 +28,23 @@ const (
 // its arguments: the same graph and options give the same bytes. Every text
 // taken from the spec (names, labels, title, description) is escaped, so it
 // can neither break the DOT nor inject markup into the SVG.
-func DOT(a *backward.Annotated, opt Options) []byte {
-	d := newDiagram(a, opt)
+func DOT(a *backward.Annotated, opt Options) []byte { return newDiagram(a, opt).dot() }
+
+// dot writes the diagram. In a frame of the step-by-step animation, each
+// node and edge is drawn with the palette of its state (see frameStep).
+func (d *diagram) dot() []byte {
 	var b strings.Builder
-	d.header(&b)
-	for _, n := range a.Graph.Nodes {
-		fmt.Fprintf(&b, "\tn%d [label=<%s>];\n", n.ID, d.nodeLabel(n))
+	d.header(&b, d.caption())
+	base := d.pal
+	for _, n := range d.a.Graph.Nodes {
+		d.pal = d.step.nodePalette(base, n)
+		fmt.Fprintf(&b, "\tn%d [%slabel=<%s>];\n", n.ID, d.tooltip(n), d.nodeLabel(n))
 	}
-	for i := range a.Edges {
+	for i := range d.a.Edges {
+		d.pal = d.step.edgePalette(base, d.a.Edges[i], i)
 		d.edge(&b, i)
 	}
+	d.pal = base
 	b.WriteString("}\n")
 	return []byte(b.String())
 }
@@ -56,6 +63,18 @@ type diagram struct {
 	// from lists the indices in a.Edges of each node's outgoing edges, by
 	// node ID.
 	from [][]int
+	// raw holds, by node ID, the name a node has in formulas before
+	// prettyExpr, where it differs from the node's Name (the nodes of the
+	// backward graph).
+	raw []string
+	// aliases holds, for each node of the backward graph by ID, the nodes
+	// of the graph whose gradient it is, in ID order.
+	aliases [][]*graph.Node
+	// warns holds the warnings about each node, by node ID.
+	warns [][]string
+	// step, when not nil, is the state of one frame of the step-by-step
+	// animation.
+	step *frameStep
 }
 
 func newDiagram(a *backward.Annotated, opt Options) *diagram {
@@ -82,6 +101,7 @@ func newDiagram(a *backward.Annotated, opt Options) *diagram {
 	for i, e := range a.Edges {
 		d.from[e.From.ID] = append(d.from[e.From.ID], i)
 	}
+	d.warns = nodeWarnings(a.Graph.Nodes, a.Warnings, maxID)
 	return d
 }
 
@@ -103,23 +123,34 @@ func (d *diagram) grad(n *graph.Node) *graph.Tensor {
 func (d *diagram) partial(x *graph.Node) string { return d.partialOf(d.name(x)) }
 
 // partialOf writes ∂L/∂x for the output L and a displayed name x, escaped.
-func (d *diagram) partialOf(x string) string {
+func (d *diagram) partialOf(x string) string { return escapeHTML(d.partialText(x)) }
+
+// partialText writes ∂L/∂x for the output L and a displayed name x.
+func (d *diagram) partialText(x string) string {
 	out := "L"
 	if d.out != nil {
 		out = d.name(d.out)
 	}
-	return escapeHTML("∂" + out + "/∂" + x)
+	return "∂" + out + "/∂" + x
 }
 
-// header writes the graph, node and edge defaults and the caption with the
-// title, description and legend.
-func (d *diagram) header(b *strings.Builder) {
+// rawName returns n's name in formulas, before prettyExpr.
+func (d *diagram) rawName(n *graph.Node) string {
+	if n.ID < len(d.raw) && d.raw[n.ID] != "" {
+		return d.raw[n.ID]
+	}
+	return n.Name
+}
+
+// header writes the graph, node and edge defaults and the graph's label,
+// the HTML-like caption.
+func (d *diagram) header(b *strings.Builder, caption string) {
 	p := d.pal
 	b.WriteString("digraph chainviz {\n")
 	fmt.Fprintf(b, "\tgraph [rankdir=%s, bgcolor=%q, fontname=%q, fontsize=%d, fontcolor=%q,\n",
 		d.o.RankDir, p.Background, fontName, sizeText, p.Text)
 	b.WriteString("\t\tnodesep=0.3, ranksep=0.3, pad=0.3, labelloc=t, labeljust=l,\n")
-	fmt.Fprintf(b, "\t\tlabel=<%s>];\n", d.caption())
+	fmt.Fprintf(b, "\t\tlabel=<%s>];\n", caption)
 	fmt.Fprintf(b, "\tnode [shape=plain, fontname=%q, fontsize=%d, fontcolor=%q];\n", fontName, sizeText, p.Text)
 	fmt.Fprintf(b, "\tedge [fontname=%q, fontsize=%d, color=%q, penwidth=1.2, arrowsize=0.8];\n",
 		fontName, sizeEdge, p.Wire)

@@ -20,6 +20,7 @@ var goldenCases = []struct {
 	{"tensor-forward-p2.dot", "tensor", Options{View: ViewForward, Precision: 2}},
 	{"tensor-backward.dot", "tensor", Options{View: ViewBackward}},
 	{"escape-full.dot", "escape", Options{}},
+	{"warned-full.dot", "warned", Options{}},
 }
 
 func TestDOTGolden(t *testing.T) {

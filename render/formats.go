@@ -68,37 +68,60 @@ func Render(a *backward.Annotated, fs []Format, opt Options, pngScale float64) (
 	if err := opt.Validate(); err != nil {
 		return nil, err
 	}
-	var dot, svg []byte
+	out := make([][]byte, len(fs))
+	var drawn []Format // The formats of the drawing, at the indices at.
+	var at []int
+	for i, f := range fs {
+		switch f {
+		case FormatDOT, FormatSVG, FormatPNG:
+			drawn, at = append(drawn, f), append(at, i)
+		case FormatJSON:
+			var buf bytes.Buffer
+			if err := backward.WriteJSON(&buf, a); err != nil {
+				return nil, err
+			}
+			out[i] = buf.Bytes()
+		default:
+			return nil, fmt.Errorf("unknown format %q (want %s)", f, formatNames())
+		}
+	}
+	if len(drawn) > 0 {
+		data, err := renderDOT(DOT(a, opt), drawn, pngScale)
+		if err != nil {
+			return nil, err
+		}
+		for j, i := range at {
+			out[i] = data[j]
+		}
+	}
+	return out, nil
+}
+
+// renderDOT returns a drawing given as DOT text in each of the formats dot,
+// svg and png, laying it out once.
+func renderDOT(dot []byte, fs []Format, pngScale float64) ([][]byte, error) {
+	var svg []byte
 	out := make([][]byte, len(fs))
 	for i, f := range fs {
 		var err error
 		switch f {
-		case FormatDOT, FormatSVG, FormatPNG:
-			if dot == nil {
-				dot = DOT(a, opt)
-			}
-			if f == FormatDOT {
-				out[i] = dot
-				continue
-			}
-			if svg == nil {
-				if svg, err = SVG(dot); err != nil {
-					return nil, err
-				}
-			}
-			out[i] = svg
-			if f == FormatPNG {
-				out[i], err = PNG(svg, pngScale)
-			}
-		case FormatJSON:
-			var buf bytes.Buffer
-			err = backward.WriteJSON(&buf, a)
-			out[i] = buf.Bytes()
+		case FormatDOT:
+			out[i] = dot
+			continue
+		case FormatSVG, FormatPNG:
 		default:
-			err = fmt.Errorf("unknown format %q (want %s)", f, formatNames())
+			return nil, fmt.Errorf("format %q is not a drawing (want svg, png or dot)", f)
 		}
-		if err != nil {
-			return nil, err
+		if svg == nil {
+			if svg, err = SVG(dot); err != nil {
+				return nil, err
+			}
+		}
+		out[i] = svg
+		if f == FormatPNG {
+			if out[i], err = PNG(svg, pngScale); err != nil {
+				return nil, err
+			}
 		}
 	}
 	return out, nil

@@ -26,13 +26,15 @@ func (d *diagram) nodeLabel(n *graph.Node) string {
 	var b strings.Builder
 	b.WriteString(`<TABLE STYLE="`)
 	b.WriteString(tableStyle(st))
+	mark, border, width := d.warnStyle(n, kc.Border, borderWidth(st))
 	b.WriteString(`" BORDER="`)
-	b.WriteString(borderWidth(st))
-	b.WriteString(`" CELLBORDER="0" CELLSPACING="0" CELLPADDING="3" COLOR="` + kc.Border + `" BGCOLOR="` + kc.Fill + `">`)
+	b.WriteString(width)
+	b.WriteString(`" CELLBORDER="0" CELLSPACING="0" CELLPADDING="3" COLOR="` + border + `" BGCOLOR="` + kc.Fill + `">`)
 
-	// The header: name on the left, op or kind (and shape) on the right.
+	// The header: name on the left (after the marker of a warning), op or
+	// kind (and shape) on the right.
 	b.WriteString(`<TR><TD ALIGN="LEFT">`)
-	b.WriteString(font(bold(escapeHTML(d.name(n))), p.Text, sizeText+1))
+	b.WriteString(mark + font(bold(escapeHTML(d.name(n))), p.Text, sizeText+1))
 	b.WriteString(`</TD><TD ALIGN="RIGHT">`)
 	b.WriteString(font(escapeHTML(nbsp+nbsp+d.kindCaption(n)), p.Muted, sizeSmall))
 	b.WriteString(`</TD></TR>`)
@@ -97,7 +99,7 @@ func (d *diagram) kindCaption(n *graph.Node) string {
 func (d *diagram) formula(n *graph.Node) string {
 	ins := make([]string, len(n.Inputs))
 	for i, in := range n.Inputs {
-		ins[i] = in.Name
+		ins[i] = d.rawName(in)
 	}
 	rhs := n.Op.Name + "(" + strings.Join(ins, ", ") + ")"
 	if n.Op.Formula != nil {

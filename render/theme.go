@@ -19,6 +19,15 @@ type palette struct {
 	// along which no gradient flows.
 	Wire   string
 	NoGrad string
+	// Current marks what changes in a frame of the step-by-step
+	// animation, on a CurrentTint background; Pending draws what is not
+	// computed yet, with PendingLine for its borders and wires.
+	Current     string
+	CurrentTint string
+	Pending     string
+	PendingLine string
+	// Warn draws the marker and border of a node with a warning.
+	Warn string
 	// Kinds holds the fill and border of each node style.
 	Kinds map[nodeStyle]kindColors
 }
@@ -76,6 +85,11 @@ var lightPalette = palette{
 	Update:       "#0550ae",
 	Wire:         "#424a53",
 	NoGrad:       "#8c959f",
+	Current:      "#bf3989",
+	CurrentTint:  "#ffeff7",
+	Pending:      "#8c959f",
+	PendingLine:  "#d0d7de",
+	Warn:         "#bc4c00",
 	Kinds: map[nodeStyle]kindColors{
 		styleInput:  {Fill: "#eef6ff", Header: "#d0e7ff", Border: "#3b82c4"},
 		styleParam:  {Fill: "#fff8e1", Header: "#ffe7a3", Border: "#b7860b"},
@@ -96,6 +110,11 @@ var darkPalette = palette{
 	Update:       "#79c0ff",
 	Wire:         "#b1bac4",
 	NoGrad:       "#6e7681",
+	Current:      "#db61a2",
+	CurrentTint:  "#2d1526",
+	Pending:      "#6e7681",
+	PendingLine:  "#30363d",
+	Warn:         "#f0883e",
 	Kinds: map[nodeStyle]kindColors{
 		styleInput:  {Fill: "#0b2545", Header: "#12396b", Border: "#58a6ff"},
 		styleParam:  {Fill: "#2e2300", Header: "#4a3800", Border: "#d29922"},

@@ -30,6 +30,7 @@ func (d *diagram) edge(b *strings.Builder, i int) {
 	case d.o.View == ViewBackward:
 		color = d.pal.Gradient
 	}
+	style += d.step.wireStyle(e, i)
 	in, out := "w", "e"
 	if d.o.RankDir == TB {
 		in, out = "n", "s"
