@@ -26,6 +26,9 @@ type renderOptions struct {
 	lr        float64
 	// maxLayout is the largest graph, in nodes, that is laid out.
 	maxLayout int
+	// backwardGraph, frames and anim select drawings other than the
+	// diagram (see drawings).
+	backwardGraph, frames, anim bool
 	// batchChild is set in the child processes of a large batch (see
 	// renderInSlices): they report their counts on standard output.
 	batchChild bool
@@ -43,7 +46,8 @@ func newRenderCmd(s streams) *cobra.Command {
 			"A spec that fails is reported and the others are still rendered.",
 		Example: "  chainviz render specs/worked_example.yaml\n" +
 			"  chainviz render specs/*.yaml --format svg,png,json -o out/\n" +
-			"  chainviz render specs/fork.yaml --view backward --rankdir TB -o fork.png",
+			"  chainviz render specs/fork.yaml --view backward --rankdir TB -o fork.png\n" +
+			"  chainviz render specs/worked_example.yaml --backward-graph --frames --format svg,png",
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.specs = args
@@ -60,6 +64,9 @@ func newRenderCmd(s streams) *cobra.Command {
 	f.Float64Var(&opts.scale, "scale", 0, "PNG pixels per SVG point (default 2)")
 	f.Float64Var(&opts.lr, "lr", 0, "show each param's value after one step of gradient descent with this learning rate")
 	f.IntVar(&opts.maxLayout, "max-layout-nodes", 2500, "largest graph, in nodes, that is laid out (a 2,000-node layout takes about 10 s)")
+	f.BoolVar(&opts.backwardGraph, "backward-graph", false, "draw the gradient computation as a graph of its own, <name>-backward.<format>, instead of the diagram")
+	f.BoolVar(&opts.frames, "frames", false, "draw the forward and backward passes step by step, <name>-frame-NN.<format>, and as the animated <name>-anim.svg, instead of the diagram")
+	f.BoolVar(&opts.anim, "anim", false, "draw only the animated SVG of --frames, <name>-anim.svg, instead of the diagram")
 	f.BoolVar(&opts.batchChild, "batch-child", false, "")
 	f.MarkHidden("batch-child")
 	return cmd
@@ -94,6 +101,7 @@ func runRender(s streams, cmd *cobra.Command, opts *renderOptions) error {
 		return fmt.Errorf("--lr and --scale must not be negative")
 	}
 	cfg.Options.Precision, cfg.PNGScale = opts.precision, opts.scale
+	cfg.Drawings = opts.drawings()
 	cfg.Out, cfg.Errors = opts.out, s.err
 	if len(specs) > 3 && isTerminal(s.err) && !s.ui.quiet {
 		cfg.Progress = s.err
@@ -170,4 +178,19 @@ func isTerminal(w any) bool {
 	}
 	info, err := f.Stat()
 	return err == nil && info.Mode()&os.ModeCharDevice != 0
+}
+
+// drawings returns the drawings the flags ask for; none means the diagram.
+func (o *renderOptions) drawings() render.Drawing {
+	var ds render.Drawing
+	if o.backwardGraph {
+		ds |= render.DrawBackwardGraph
+	}
+	if o.frames {
+		ds |= render.DrawFrames | render.DrawAnimation
+	}
+	if o.anim {
+		ds |= render.DrawAnimation
+	}
+	return ds
 }
