@@ -9,8 +9,12 @@ import (
 	"testing"
 )
 
-// renderCommand regenerates the committed renderings of out/.
-const renderCommand = "go run ./cmd/chainviz render specs/*.yaml --format svg,png,json -o out/"
+// renderCommand and drawingsCommand regenerate the committed renderings of
+// out/.
+const (
+	renderCommand   = "go run ./cmd/chainviz render specs/*.yaml --format svg,png,json -o out/"
+	drawingsCommand = "go run ./cmd/chainviz render specs/worked_example.yaml --backward-graph --anim --format svg,png -o out/"
+)
 
 // TestRenderedOutIsCurrent renders every spec of specs/ afresh and fails
 // when out/ is stale: the annotated JSON and the SVG must be byte-identical,
@@ -29,31 +33,47 @@ func TestRenderedOutIsCurrent(t *testing.T) {
 	for _, spec := range specs {
 		name := strings.TrimSuffix(filepath.Base(spec), ".yaml")
 		for _, ext := range []string{"json", "svg", "png"} {
-			fresh, err := os.ReadFile(filepath.Join(tmp, name+"."+ext))
-			if err != nil {
-				t.Fatal(err)
-			}
-			committed, err := os.ReadFile(filepath.Join("..", "..", "out", name+"."+ext))
-			if err != nil {
-				t.Errorf("out/%s.%s: %v; regenerate with\n\t%s", name, ext, err, renderCommand)
-				continue
-			}
-			if ext != "png" {
-				if !bytes.Equal(fresh, committed) {
-					t.Errorf("out/%s.%s is stale; regenerate with\n\t%s", name, ext, renderCommand)
-				}
-				continue
-			}
-			want, err := png.DecodeConfig(bytes.NewReader(fresh))
-			if err != nil {
-				t.Fatalf("fresh %s.png does not decode: %v", name, err)
-			}
-			got, err := png.DecodeConfig(bytes.NewReader(committed))
-			if err != nil {
-				t.Errorf("out/%s.png does not decode: %v", name, err)
-			} else if got.Width != want.Width || got.Height != want.Height {
-				t.Errorf("out/%s.png is %d×%d, a fresh rendering %d×%d; regenerate with\n\t%s", name, got.Width, got.Height, want.Width, want.Height, renderCommand)
-			}
+			compareOut(t, tmp, name+"."+ext, renderCommand)
 		}
+	}
+	// The worked example's backward graph and animated steps.
+	drawings := filepath.Join(t.TempDir(), "drawings")
+	args = []string{"render", filepath.Join("..", "..", "specs", "worked_example.yaml"), "--backward-graph", "--anim", "--format", "svg,png", "-o", drawings}
+	if code := run(args, nil, &out, &errw); code != 0 {
+		t.Fatalf("render: exit status %d: %s", code, errw.String())
+	}
+	for _, file := range []string{"worked_example-backward.svg", "worked_example-backward.png", "worked_example-anim.svg"} {
+		compareOut(t, drawings, file, drawingsCommand)
+	}
+}
+
+// compareOut compares a fresh rendering in dir with the committed out/file:
+// bytes for text formats, decoding and size for PNG.
+func compareOut(t *testing.T, dir, file, command string) {
+	t.Helper()
+	fresh, err := os.ReadFile(filepath.Join(dir, file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	committed, err := os.ReadFile(filepath.Join("..", "..", "out", file))
+	if err != nil {
+		t.Errorf("out/%s: %v; regenerate with\n\t%s", file, err, command)
+		return
+	}
+	if filepath.Ext(file) != ".png" {
+		if !bytes.Equal(fresh, committed) {
+			t.Errorf("out/%s is stale; regenerate with\n\t%s", file, command)
+		}
+		return
+	}
+	want, err := png.DecodeConfig(bytes.NewReader(fresh))
+	if err != nil {
+		t.Fatalf("fresh %s does not decode: %v", file, err)
+	}
+	got, err := png.DecodeConfig(bytes.NewReader(committed))
+	if err != nil {
+		t.Errorf("out/%s does not decode: %v", file, err)
+	} else if got.Width != want.Width || got.Height != want.Height {
+		t.Errorf("out/%s is %d×%d, a fresh rendering %d×%d; regenerate with\n\t%s", file, got.Width, got.Height, want.Width, want.Height, command)
 	}
 }
