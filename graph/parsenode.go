@@ -155,9 +155,9 @@ func (p *parser) shortForm(n *rawNode, v *yaml.Node) bool {
 		return false
 	}
 	n.opPos = at(i)
-	if !p.lookupOp(n, src[i:j], n.opPos) {
-		return false
-	}
+	// An unknown op is reported, and its arguments are still read so that
+	// their problems (an undefined name, say) are reported too.
+	known := p.lookupOp(n, src[i:j], n.opPos)
 	closeAt := strings.LastIndexByte(src, ')')
 	if closeAt < open || strings.TrimSpace(src[closeAt+1:]) != "" {
 		p.errorf(at(len(src)), "%s: expected \")\" to close %s(", what, src[i:j])
@@ -186,7 +186,7 @@ func (p *parser) shortForm(n *rawNode, v *yaml.Node) bool {
 			n.args = append(n.args, arg)
 		}
 	}
-	return ok && p.checkArity(n, n.opPos)
+	return known && ok && p.checkArity(n, n.opPos)
 }
 
 // sourceHas reports whether text appears in the source at pos, on one line.
