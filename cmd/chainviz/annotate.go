@@ -44,14 +44,11 @@ func runAnnotate(s streams, opts *annotateOptions) error {
 	if opts.lr < 0 {
 		return fmt.Errorf("--lr must be positive, found %g", opts.lr)
 	}
-	g, err := loadSpec(s, opts.spec)
+	a, err := annotateSpec(s, opts.spec)
 	if err != nil {
 		return err
 	}
-	a, err := backward.Annotate(g)
-	if err != nil {
-		return specError{err}
-	}
+	g := a.Graph
 	if err := a.AddHigherOrder(opts.order); err != nil {
 		return specError{fmt.Errorf("%s: %v", g.Output.Pos.File, err)}
 	}
@@ -63,6 +60,5 @@ func runAnnotate(s streams, opts *annotateOptions) error {
 	if opts.lr > 0 {
 		a.AddUpdate(opts.lr)
 	}
-	printWarnings(s, a.Warnings[len(g.Warnings):])
 	return backward.WriteJSON(s.out, a)
 }

@@ -48,15 +48,11 @@ func runCheck(s streams, opts *checkOptions) error {
 	if !(opts.eps > 0) || !(opts.tol > 0) {
 		return fmt.Errorf("--eps and --tol must be positive")
 	}
-	g, err := loadSpec(s, opts.spec)
+	a, err := annotateSpec(s, opts.spec)
 	if err != nil {
 		return err
 	}
-	a, err := backward.Annotate(g)
-	if err != nil {
-		return specError{err}
-	}
-	printWarnings(s, a.Warnings[len(g.Warnings):])
+	g := a.Graph
 	res, err := backward.Check(a, opts.eps, opts.order)
 	if err != nil {
 		return specError{fmt.Errorf("%s: %v", g.Output.Pos.File, err)}

@@ -73,15 +73,11 @@ func runExplain(s streams, opts *explainOptions) error {
 	case opts.steps > 0 && opts.lr == 0:
 		return fmt.Errorf("--steps needs a learning rate: add --lr RATE")
 	}
-	g, err := loadSpec(s, opts.spec)
+	a, err := annotateSpec(s, opts.spec)
 	if err != nil {
 		return err
 	}
-	a, err := backward.Annotate(g)
-	if err != nil {
-		return specError{err}
-	}
-	printWarnings(s, a.Warnings[len(g.Warnings):])
+	g := a.Graph
 	e, err := backward.Explain(a, backward.ExplainOptions{
 		Wrt: opts.wrt, MaxPaths: opts.maxPaths, Full: opts.full,
 		LR: opts.lr, Steps: opts.steps, Order: opts.order,

@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/chainviz/chainviz/backward"
 	"github.com/chainviz/chainviz/graph"
 )
 
@@ -136,6 +137,21 @@ func loadSpec(s streams, path string) (*graph.Graph, error) {
 	}
 	printWarnings(s, g.Warnings)
 	return g, nil
+}
+
+// annotateSpec loads the spec at path and runs its backward pass, printing
+// every warning of both. A failure is a specError carrying the diagnostics.
+func annotateSpec(s streams, path string) (*backward.Annotated, error) {
+	g, err := loadSpec(s, path)
+	if err != nil {
+		return nil, err
+	}
+	a, err := backward.Annotate(g)
+	if err != nil {
+		return nil, specError{err}
+	}
+	printWarnings(s, a.Warnings[len(g.Warnings):])
+	return a, nil
 }
 
 // printWarnings writes each warning to the error stream, unless --quiet.

@@ -109,20 +109,15 @@ func runRender(s streams, cmd *cobra.Command, opts *renderOptions) error {
 	inputs := make([]render.Input, len(specs))
 	for i, path := range specs {
 		inputs[i] = render.Input{Name: path, Load: func() (*backward.Annotated, error) {
-			g, err := loadSpec(s, path)
+			a, err := annotateSpec(s, path)
 			if err != nil {
 				return nil, err
 			}
-			if n := g.Len(); n > opts.maxLayout {
+			if n := a.Graph.Len(); n > opts.maxLayout {
 				// Graphviz's layout time grows much faster than the graph;
 				// refuse before it starts rather than run for minutes.
 				return nil, fmt.Errorf("%s: the graph has %d nodes, more than the layout limit of %d (raise it with --max-layout-nodes)", path, n, opts.maxLayout)
 			}
-			a, err := backward.Annotate(g)
-			if err != nil {
-				return nil, err
-			}
-			printWarnings(s, a.Warnings[len(g.Warnings):])
 			if opts.lr > 0 {
 				a.AddUpdate(opts.lr)
 			}
