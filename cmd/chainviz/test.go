@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -20,6 +21,7 @@ type testOptions struct {
 	update bool
 	rtol   float64
 	atol   float64
+	svg    bool
 }
 
 func newTestCmd(s streams) *cobra.Command {
@@ -30,7 +32,9 @@ func newTestCmd(s streams) *cobra.Command {
 		Long: "test annotates every spec found in the paths (files, or folders searched recursively;\n" +
 			"default specs/) and compares each with its golden annotated JSON, <golden>/<name>.json.\n" +
 			"Structure and names must match exactly; values and gradients within the tolerances\n" +
-			"(|got − want| ≤ atol + rtol·|want|). --update rewrites the goldens instead.",
+			"(|got − want| ≤ atol + rtol·|want|). --svg also compares the diagram, drawn with\n" +
+			"render's defaults, with <golden>/<name>.svg byte for byte. --update rewrites the\n" +
+			"goldens instead.",
 		Example: "  chainviz test\n" +
 			"  chainviz test docs/specs --golden docs/golden --rtol 1e-6\n" +
 			"  chainviz test specs/worked_example.yaml --update",
@@ -46,6 +50,7 @@ func newTestCmd(s streams) *cobra.Command {
 	cmd.Flags().BoolVar(&opts.update, "update", false, "rewrite the golden files from the current annotations")
 	cmd.Flags().Float64Var(&opts.rtol, "rtol", 1e-9, "relative tolerance for numbers")
 	cmd.Flags().Float64Var(&opts.atol, "atol", 1e-12, "absolute tolerance for numbers")
+	cmd.Flags().BoolVar(&opts.svg, "svg", false, "also compare the SVG diagram with <golden>/<name>.svg, byte for byte")
 	return cmd
 }
 
@@ -94,6 +99,9 @@ func testOne(s streams, opts *testOptions, path string) bool {
 		fmt.Fprintf(s.out, "FAIL %s: the spec does not load or cannot be differentiated\n", path)
 		return false
 	}
+	if opts.svg && !testSVG(s, opts, path, a) {
+		return false
+	}
 	got := backward.JSON(a)
 	golden := filepath.Join(opts.golden, a.Graph.Name+".json")
 	if opts.update {
@@ -134,4 +142,36 @@ func testOne(s streams, opts *testOptions, path string) bool {
 		fmt.Fprintf(s.out, "    %s\n", d)
 	}
 	return false
+}
+
+// testSVG draws a's diagram with render's defaults and compares it with
+// (or, with --update, writes it to) the golden <name>.svg.
+func testSVG(s streams, opts *testOptions, path string, a *backward.Annotated) bool {
+	out, err := render.Render(a, []render.Format{render.FormatSVG}, render.Options{}, 0)
+	if err != nil {
+		fmt.Fprintf(s.out, "FAIL %s: drawing the SVG: %v\n", path, err)
+		return false
+	}
+	golden := filepath.Join(opts.golden, a.Graph.Name+".svg")
+	if opts.update {
+		if err := render.WriteFileAtomic(golden, out[0]); err != nil {
+			fmt.Fprintf(s.out, "FAIL %s: %v\n", path, err)
+			return false
+		}
+		fmt.Fprintf(s.out, "updated %s\n", golden)
+		return true
+	}
+	want, err := os.ReadFile(golden)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		fmt.Fprintf(s.out, "FAIL %s: no golden file %s (create it with --update --svg)\n", path, golden)
+		return false
+	case err != nil:
+		fmt.Fprintf(s.out, "FAIL %s: %s: %v\n", path, golden, unwrapPathError(err))
+		return false
+	case !bytes.Equal(want, out[0]):
+		fmt.Fprintf(s.out, "FAIL %s: the diagram differs from %s (%d bytes, %d expected)\n", path, golden, len(out[0]), len(want))
+		return false
+	}
+	return true
 }
