@@ -1,6 +1,7 @@
 package graph_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -45,5 +46,28 @@ func TestComputedTensorLimitStopsBeforeEvaluation(t *testing.T) {
 	want := "big.yaml:6:3: P: matmul gives a [2000,2000] tensor of 4000000 elements, more than the limit of 1000000 (raise it with --max-elements)"
 	if err == nil || err.Error() != want {
 		t.Fatalf("got %v\nwant %s", err, want)
+	}
+}
+
+// TestHostileYAML covers inputs built to exhaust a parser: very deep
+// nesting and an alias bomb ("billion laughs"). Each must fail with one
+// clear diagnostic instead of expanding.
+func TestHostileYAML(t *testing.T) {
+	deep := "name: t\ninputs:\n  x: " + strings.Repeat("[", 20000) + "1" + strings.Repeat("]", 20000) + "\nnodes:\n  y: neg(x)\n"
+	_, err := graph.Load("deep.yaml", []byte(deep))
+	if err == nil || !strings.HasPrefix(err.Error(), "deep.yaml:3:") || !strings.Contains(err.Error(), "invalid YAML: exceeded max depth of 10000") {
+		t.Errorf("deep nesting: %v", err)
+	}
+	var b strings.Builder
+	b.WriteString("name: t\nlol0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n")
+	for i := 1; i < 10; i++ {
+		refs := strings.TrimSuffix(strings.Repeat(fmt.Sprintf("*a%d, ", i-1), 9), ", ")
+		fmt.Fprintf(&b, "lol%d: &a%d [%s]\n", i, i, refs)
+	}
+	b.WriteString("nodes:\n  y: neg(1)\n")
+	_, err = graph.Load("bomb.yaml", []byte(b.String()))
+	want := "bomb.yaml:3:12: YAML aliases (*a0) are not allowed in a spec; write the value out"
+	if err == nil || err.Error() != want {
+		t.Errorf("alias bomb: got %v, want %s", err, want)
 	}
 }
