@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chainviz/chainviz/backward"
 	"github.com/chainviz/chainviz/graph"
@@ -24,6 +25,10 @@ func FuzzAnnotate(f *testing.F) {
 	f.Add([]byte("name: t\ninputs: {x: 0}\nnodes:\n  y: pow(x, 0.5)\n"))
 	f.Add([]byte("name: t\ninputs: {x: [1, 2], W: [[1, 2], [3, 4]]}\nnodes:\n  y: matmul(W, x)\n  z: mse(y, x)\n"))
 	f.Fuzz(func(t *testing.T, src []byte) {
+		// Limits are meant to keep every spec fast; one that takes seconds
+		// is a bug, so crash and let the fuzzer save it.
+		tm := time.AfterFunc(10*time.Second, func() { panic("a spec took more than 10 s to annotate") })
+		defer tm.Stop()
 		g, err := graph.Load("fuzz.yaml", src)
 		if err != nil {
 			return // FuzzLoad covers diagnostics of loading.
