@@ -134,6 +134,11 @@ func Annotate(g *graph.Graph) (a *Annotated, err error) {
 	}
 	a = &Annotated{Graph: g, Edges: make([]Edge, 0, 2*g.Len()), Grads: make([]*graph.Tensor, g.Len()), GradNodes: make([]*graph.Node, g.Len()), Tape: b.Nodes}
 	a.Warnings = append(a.Warnings, g.Warnings...)
+	if !g.Output.Value.IsScalar() {
+		a.Warnings = append(a.Warnings, graph.Diagnostic{Severity: graph.Warning, Pos: g.Output.Pos,
+			Summary: fmt.Sprintf("the output %s is a %s tensor, not a scalar; gradients are those of the sum of its elements (add sum(%s) to make that explicit)",
+				g.Output.Name, graph.ShapeString(g.Output.Shape), g.Output.Name)})
+	}
 	for _, n := range g.Nodes {
 		if n.NoGrad {
 			continue
