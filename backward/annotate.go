@@ -203,6 +203,21 @@ func localJacobian(b *graph.Builder, n *graph.Node, arg int) *graph.Tensor {
 		return v
 	}
 	jac := graph.Zeros([]int{rows, cols})
+	if n.Op.Elementwise {
+		// Output element k depends only on the input element it reads, so
+		// one product with a gradient of ones gives every nonzero entry:
+		// the contribution before it is summed over broadcast dimensions.
+		c := n.Op.VJP(b, n, b.ConstTensor(graph.Full(n.Shape, 1)), need)[arg]
+		if c != nil && graph.SameShape(c.Shape, n.Shape) {
+			if b.Err != nil {
+				return nil
+			}
+			for k, v := range c.Value.Data {
+				jac.Data[k*cols+graph.BroadcastIndex(k, n.Shape, in.Shape)] = v
+			}
+			return jac
+		}
+	}
 	for k := 0; k < rows; k++ {
 		unit := graph.Zeros(n.Shape)
 		unit.Data[k] = 1

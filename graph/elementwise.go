@@ -10,7 +10,7 @@ import (
 // to its derivative rule, which builds the gradient from graph nodes.
 
 var opAdd = &Op{
-	Name: "add", MinArgs: 2, MaxArgs: -1,
+	Name: "add", MinArgs: 2, MaxArgs: -1, Elementwise: true,
 	Shape: elementwiseShape,
 	Forward: func(in []*Tensor, _ []int) *Tensor {
 		out := zipWith(in[0], in[1], func(x, y float64) float64 { return x + y })
@@ -31,7 +31,7 @@ var opAdd = &Op{
 }
 
 var opSub = &Op{
-	Name: "sub", MinArgs: 2, MaxArgs: 2,
+	Name: "sub", MinArgs: 2, MaxArgs: 2, Elementwise: true,
 	Shape: elementwiseShape,
 	Forward: func(in []*Tensor, _ []int) *Tensor {
 		return zipWith(in[0], in[1], func(x, y float64) float64 { return x - y })
@@ -44,7 +44,7 @@ var opSub = &Op{
 }
 
 var opMul = &Op{
-	Name: "mul", MinArgs: 2, MaxArgs: 2,
+	Name: "mul", MinArgs: 2, MaxArgs: 2, Elementwise: true,
 	Shape: elementwiseShape,
 	Forward: func(in []*Tensor, _ []int) *Tensor {
 		return zipWith(in[0], in[1], func(x, y float64) float64 { return x * y })
@@ -65,7 +65,7 @@ var opMul = &Op{
 }
 
 var opDiv = &Op{
-	Name: "div", MinArgs: 2, MaxArgs: 2,
+	Name: "div", MinArgs: 2, MaxArgs: 2, Elementwise: true,
 	Shape: elementwiseShape,
 	Forward: func(in []*Tensor, _ []int) *Tensor {
 		return zipWith(in[0], in[1], func(x, y float64) float64 { return x / y })
@@ -91,7 +91,7 @@ var opDiv = &Op{
 }
 
 var opPow = &Op{
-	Name: "pow", MinArgs: 2, MaxArgs: 2,
+	Name: "pow", MinArgs: 2, MaxArgs: 2, Elementwise: true,
 	Shape: elementwiseShape,
 	Forward: func(in []*Tensor, _ []int) *Tensor {
 		return zipWith(in[0], in[1], math.Pow)

@@ -17,6 +17,10 @@ type Op struct {
 	// Internal ops are used by derivative rules and cannot be written in a
 	// spec.
 	Internal bool
+	// Elementwise ops compute each output element from the elements of
+	// their (broadcast) inputs at the same position, so their Jacobians are
+	// diagonal up to broadcasting.
+	Elementwise bool
 	// Shape returns the output shape for the given input shapes, or an error
 	// that names the shapes (the caller prefixes the op name).
 	Shape func(in [][]int, attr []int) ([]int, error)
@@ -127,7 +131,7 @@ func paren(s string) string {
 // templates, {a} stands for the input's name.
 func unary(name string, f func(float64) float64, d func(b *Builder, a, out *Node) *Node, local, formula string) *Op {
 	return &Op{
-		Name: name, MinArgs: 1, MaxArgs: 1,
+		Name: name, MinArgs: 1, MaxArgs: 1, Elementwise: true,
 		Shape:   sameShapeRule,
 		Forward: func(in []*Tensor, _ []int) *Tensor { return mapT(in[0], f) },
 		VJP: func(b *Builder, n, g *Node, need []bool) []*Node {

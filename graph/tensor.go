@@ -229,6 +229,11 @@ func BroadcastShapes(a, b []int) ([]int, error) {
 	return cloneShape(out), nil
 }
 
+// BroadcastIndex maps a flat index of a tensor of shape out to the flat
+// index of the element of a tensor of shape in (which broadcasts to out)
+// that it reads.
+func BroadcastIndex(flat int, out, in []int) int { return broadcastIndex(flat, out, in) }
+
 // broadcastIndex maps a flat index of a tensor of shape out to the flat index
 // of the element of a tensor of shape in (which broadcasts to out) it reads.
 func broadcastIndex(flat int, out, in []int) int {
