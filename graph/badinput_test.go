@@ -1002,6 +1002,59 @@ output: zz
 		},
 		tok: "mull",
 	},
+	{
+		name: "errors of every stage at once: names, shapes, self-reference, cycle",
+		src: `name: st
+inputs: {u: [1, 2], v: [1, 2, 3]}
+nodes:
+  a: add(u, zz)
+  b: add(u, v)
+  c: matmul(u, v)
+  d: add(d, u)
+  e: relu(f)
+  f: neg(e)
+`,
+		want: []string{
+			`bad.yaml:4:13: undefined name "zz" used by a`,
+			`bad.yaml:5:3: b: add: shapes [2] and [3] cannot be broadcast`,
+			`bad.yaml:6:3: c: matmul: [2]·[3]: inner dimensions 2 and 3 differ`,
+			`bad.yaml:7:10: d uses itself as an input (a cycle: d → d)`,
+			`bad.yaml:8:3: cycle: e → f → e (nodes may not depend on themselves)`,
+		},
+		tok: "zz",
+	},
+	{
+		name: "two separate cycles",
+		src: `name: c
+inputs: {x: 1}
+nodes:
+  a: relu(b)
+  b: add(a, x)
+  p: relu(q)
+  q: add(p, x)
+  u: neg(q)
+`,
+		want: []string{
+			`bad.yaml:4:3: cycle: a → b → a (nodes may not depend on themselves)`,
+			`bad.yaml:6:3: cycle: p → q → p (nodes may not depend on themselves)`,
+		},
+		tok: "a: relu(b)",
+	},
+	{
+		name: "two values that are not finite, and a node depending on both",
+		src: `name: nan
+inputs: {x: -1, z: 0}
+nodes:
+  a: log(x)
+  b: div(x, z)
+  c: add(a, b)
+`,
+		want: []string{
+			`bad.yaml:4:3: a = ln(x) is NaN, not a finite number: x = -1`,
+			`bad.yaml:5:3: b = x / z is -Inf, not a finite number: x = -1, z = 0`,
+		},
+		tok: "a: log(x)",
+	},
 }
 
 var posRE = regexp.MustCompile(`^bad\.yaml:(\d+):(\d+): (.+)$`)

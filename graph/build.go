@@ -47,11 +47,17 @@ func (p *parser) build(s *rawSpec) *Graph {
 		byName[n.Name] = n
 	}
 	// Literals become anonymous constants, numbered in order of appearance.
+	// A node with an error of its own is incomplete: it is still ordered,
+	// so that cycles through it are found, but its shape is not inferred.
 	consts := 0
+	incomplete := map[*Node]bool{}
 	for _, rn := range s.nodes {
 		n := byName[rn.name]
 		if n == nil || n.Pos != rn.pos {
 			continue // A duplicate definition, already reported.
+		}
+		if rn.broken {
+			incomplete[n] = true
 		}
 		for _, a := range rn.args {
 			n.InputPos = append(n.InputPos, a.pos)
@@ -69,10 +75,12 @@ func (p *parser) build(s *rawSpec) *Graph {
 				others := sortedKeys(defined)
 				others = slices.DeleteFunc(others, func(s string) bool { return s == rn.name })
 				p.errorf(a.pos, "undefined name %q used by %s%s", a.ref, rn.name, didYouMean(a.ref, others))
+				incomplete[n] = true
 				continue
 			}
 			if ref == n {
 				p.errorf(a.pos, "%s uses itself as an input (a cycle: %s → %s)", n.Name, n.Name, n.Name)
+				incomplete[n] = true
 				continue
 			}
 			n.Inputs = append(n.Inputs, ref)
@@ -80,30 +88,25 @@ func (p *parser) build(s *rawSpec) *Graph {
 	}
 	if _, ok := defined[s.output]; s.output != "" && !ok {
 		p.errorf(s.outputPos, "output: undefined name %q%s", s.output, didYouMean(s.output, sortedKeys(defined)))
-		return g
 	}
-	// Names are resolved even after earlier errors, so that every problem
-	// of the file is reported at once; the graph is only ordered and
-	// evaluated when there are none.
-	if len(p.diags) > 0 {
-		return g
-	}
+	// The graph is ordered and its shapes are checked even after earlier
+	// errors, so that every problem of the file is reported at once; it is
+	// only evaluated when there are none.
 	order := p.topoSort(ops)
-	if order == nil {
-		return g
-	}
 	for _, n := range order {
 		g.add(n)
+	}
+	if len(order) < len(ops) {
+		// Cycles were reported; the shapes of the nodes outside them are
+		// still checked.
+		p.inferShapes(g, incomplete)
+		return g
 	}
 	g.Output = ops[len(ops)-1]
 	if s.output != "" {
 		g.Output = g.byName[s.output]
-		if g.Output == nil {
-			p.errorf(s.outputPos, "output: undefined name %q%s", s.output, didYouMean(s.output, sortedKeys(defined)))
-			return g
-		}
 	}
-	if !p.inferShapes(g) {
+	if !p.inferShapes(g, incomplete) || p.diags.HasErrors() || g.Output == nil {
 		return g
 	}
 	p.evaluate(g)
@@ -127,7 +130,7 @@ func (h *nodeHeap) Pop() any {
 
 // topoSort orders op nodes so that every node comes after its inputs,
 // breaking ties by file order (Kahn's algorithm with a priority queue). It
-// reports cycles and returns nil when there is one.
+// reports cycles and then returns only the nodes outside them.
 func (p *parser) topoSort(ops []*Node) []*Node {
 	// While sorting, ID holds the file index.
 	index := make(map[*Node]int, len(ops))
@@ -162,68 +165,131 @@ func (p *parser) topoSort(ops []*Node) []*Node {
 			}
 		}
 	}
-	if len(order) == len(ops) {
-		return order
+	if len(order) < len(ops) {
+		p.reportCycle(ops, pending, index)
 	}
-	p.reportCycle(ops, pending, index)
-	return nil
+	return order
 }
 
-// reportCycle finds one cycle among the nodes left unsorted and reports its
-// members, starting from the first of them in file order.
+// reportCycle reports every cycle among the nodes left unsorted: one
+// diagnostic per strongly connected component, listing a cycle through it
+// that starts from its member first in file order. Nodes that only depend on
+// a cycle are not reported.
 func (p *parser) reportCycle(ops []*Node, pending []int, index map[*Node]int) {
-	var start *Node
-	for _, n := range ops {
-		if pending[n.ID] > 0 {
-			start = n
-			break
-		}
+	inCycle := func(n *Node) bool {
+		_, isOp := index[n]
+		return isOp && pending[n.ID] > 0
 	}
-	// Walk backwards through unsorted inputs until a node repeats.
-	seen := map[*Node]int{}
-	var path []*Node
-	n := start
-	for {
-		if at, ok := seen[n]; ok {
-			path = path[at:]
-			break
+	for _, comp := range components(ops, inCycle) {
+		start := comp[0]
+		member := map[*Node]bool{}
+		for _, m := range comp {
+			member[m] = true
+			if m.ID < start.ID {
+				start = m
+			}
 		}
-		seen[n] = len(path)
-		path = append(path, n)
-		for _, in := range n.Inputs {
-			if _, isOp := index[in]; isOp && pending[in.ID] > 0 {
-				n = in
+		// Walk backwards through inputs inside the component until a node
+		// repeats; the repeated stretch is a cycle.
+		seen := map[*Node]int{}
+		var path []*Node
+		for n := start; ; {
+			if at, ok := seen[n]; ok {
+				path = path[at:]
 				break
+			}
+			seen[n] = len(path)
+			path = append(path, n)
+			for _, in := range n.Inputs {
+				if member[in] {
+					n = in
+					break
+				}
+			}
+		}
+		// Report in data-flow order, beginning with the member first in
+		// the file.
+		for i, j := 0, len(path)-1; i < j; i, j = i+1, j-1 {
+			path[i], path[j] = path[j], path[i]
+		}
+		first := 0
+		for i, m := range path {
+			if m.ID < path[first].ID {
+				first = i
+			}
+		}
+		path = append(path[first:], path[:first]...)
+		names := make([]string, len(path)+1)
+		for i, m := range path {
+			names[i] = m.Name
+		}
+		names[len(path)] = path[0].Name
+		p.errorf(path[0].Pos, "cycle: %s (nodes may not depend on themselves)", strings.Join(names, " → "))
+	}
+}
+
+// components returns the strongly connected components of more than one
+// node among the nodes for which keep is true (Tarjan's algorithm, with
+// edges from inputs to their users), in file order of their first node.
+func components(ops []*Node, keep func(*Node) bool) [][]*Node {
+	index := map[*Node]int{}
+	low := map[*Node]int{}
+	onStack := map[*Node]bool{}
+	var stack []*Node
+	var out [][]*Node
+	var visit func(n *Node)
+	visit = func(n *Node) {
+		index[n], low[n] = len(index), len(index)
+		stack = append(stack, n)
+		onStack[n] = true
+		for _, in := range n.Inputs {
+			if !keep(in) {
+				continue
+			}
+			if _, seen := index[in]; !seen {
+				visit(in)
+				low[n] = min(low[n], low[in])
+			} else if onStack[in] {
+				low[n] = min(low[n], index[in])
+			}
+		}
+		if low[n] == index[n] {
+			var comp []*Node
+			for {
+				m := stack[len(stack)-1]
+				stack = stack[:len(stack)-1]
+				onStack[m] = false
+				comp = append(comp, m)
+				if m == n {
+					break
+				}
+			}
+			if len(comp) > 1 {
+				out = append(out, comp)
 			}
 		}
 	}
-	// Report in data-flow order, beginning with the member first in the file.
-	for i, j := 0, len(path)-1; i < j; i, j = i+1, j-1 {
-		path[i], path[j] = path[j], path[i]
-	}
-	first := 0
-	for i, m := range path {
-		if m.ID < path[first].ID {
-			first = i
+	for _, n := range ops {
+		if _, seen := index[n]; !seen && keep(n) {
+			visit(n)
 		}
 	}
-	path = append(path[first:], path[:first]...)
-	names := make([]string, len(path)+1)
-	for i, m := range path {
-		names[i] = m.Name
-	}
-	names[len(path)] = path[0].Name
-	p.errorf(path[0].Pos, "cycle: %s (nodes may not depend on themselves)", strings.Join(names, " → "))
+	return out
 }
 
 // inferShapes computes every op node's shape before anything is evaluated,
-// reporting each mismatch at its node. It returns false on any error.
-func (p *parser) inferShapes(g *Graph) bool {
+// reporting each mismatch at its node. Incomplete nodes, leaves whose value
+// had errors and the nodes that depend on them are skipped. It returns false
+// on any error.
+func (p *parser) inferShapes(g *Graph, incomplete map[*Node]bool) bool {
 	ok := true
 	known := make([]bool, len(g.Nodes))
 	for _, n := range g.Nodes {
-		if n.IsLeaf() {
-			known[n.ID] = true
+		if n.Op == nil {
+			known[n.ID] = n.Value != nil // A leaf, or an op node with errors.
+			continue
+		}
+		if incomplete[n] {
 			continue
 		}
 		shapes := make([][]int, len(n.Inputs))
@@ -255,9 +321,7 @@ func (p *parser) inferShapes(g *Graph) bool {
 // evaluate runs the forward pass, reporting the first node whose value is
 // not finite together with its inputs' values.
 func (p *parser) evaluate(g *Graph) {
-	if d := g.Evaluate(); d != nil {
-		p.diags = append(p.diags, *d)
-	}
+	p.diags = append(p.diags, g.evaluateAll()...)
 }
 
 // Evaluate recomputes every op node's value from the current leaf values, in
@@ -265,22 +329,35 @@ func (p *parser) evaluate(g *Graph) {
 // returns a diagnostic for the first node whose value is not finite, naming
 // its inputs' values, or nil.
 func (g *Graph) Evaluate() *Diagnostic {
+	if ds := g.evaluateAll(); len(ds) > 0 {
+		return &ds[0]
+	}
+	return nil
+}
+
+// evaluateAll recomputes every op node's value and reports every node whose
+// value is not finite although its inputs are; the nodes that depend on it
+// are not reported again.
+func (g *Graph) evaluateAll() Diagnostics {
+	var ds Diagnostics
 	for _, n := range g.Nodes {
 		if n.IsLeaf() {
 			continue
 		}
 		vals := make([]*Tensor, len(n.Inputs))
+		inputsFinite := true
 		for i, in := range n.Inputs {
 			vals[i] = in.Value
+			inputsFinite = inputsFinite && in.Value.Finite()
 		}
 		n.Value = n.Op.Forward(vals, n.Attr)
-		if !n.Value.Finite() {
+		if inputsFinite && !n.Value.Finite() {
 			e := &EvalError{Op: n.Op.Name, Inputs: vals}
-			return &Diagnostic{Severity: Error, Pos: n.Pos, Summary: fmt.Sprintf("%s = %s is %s, not a finite number: %s",
-				n.Name, n.Op.Formula(inputNames(n)), summarize(n.Value), e.InputsText(inputNames(n)))}
+			ds = append(ds, Diagnostic{Severity: Error, Pos: n.Pos, Summary: fmt.Sprintf("%s = %s is %s, not a finite number: %s",
+				n.Name, n.Op.Formula(inputNames(n)), summarize(n.Value), e.InputsText(inputNames(n)))})
 		}
 	}
-	return nil
+	return ds
 }
 
 // inputNames returns the display names of n's inputs; anonymous constants
