@@ -240,7 +240,7 @@ func notFinite(n *graph.Node) graph.Diagnostics {
 	e := &graph.EvalError{Op: n.Op.Name, Inputs: vals}
 	return graph.Diagnostics{{Severity: graph.Error, Pos: n.Pos,
 		Summary: "the gradient through " + n.Name + " = " + n.Op.Formula(n.InputNames()) +
-			" is not finite (the derivative overflows or divides by zero here): " + e.InputsText(n.InputNames())}}
+			" is not finite (its derivative is infinite or undefined at these values): " + e.InputsText(n.InputNames())}}
 }
 
 // kinkWarnings warns when a relu is evaluated exactly at 0, where it is not

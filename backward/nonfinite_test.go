@@ -88,7 +88,7 @@ inputs:
 nodes:
   y: div(a, b)
 `,
-			want: "nf.yaml:6:3: the gradient through y = a / b is not finite (the derivative overflows or divides by zero here): a = 1, b = 1e-200",
+			want: "nf.yaml:6:3: the gradient through y = a / b is not finite (its derivative is infinite or undefined at these values): a = 1, b = 1e-200",
 		},
 	}
 	for _, c := range cases {
@@ -139,7 +139,7 @@ nodes:
 func TestBackwardNonFiniteMessageOmitsLiterals(t *testing.T) {
 	g := loadOK(t, "name: nf\ninputs:\n  x: 0\nnodes:\n  y: pow(x, 0.5)\n")
 	_, err := backward.Annotate(g)
-	want := "nf.yaml:5:3: the gradient through y = x^0.5 is not finite (the derivative overflows or divides by zero here): x = 0"
+	want := "nf.yaml:5:3: the gradient through y = x^0.5 is not finite (its derivative is infinite or undefined at these values): x = 0"
 	if err == nil || err.Error() != want {
 		t.Errorf("error\n got: %v\nwant: %s", err, want)
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -74,9 +75,15 @@ func newRenderCmd(s streams) *cobra.Command {
 
 // runRender renders every spec; a failed spec makes the exit status 1.
 func runRender(s streams, cmd *cobra.Command, opts *renderOptions) error {
+	if err := stdinOnce(opts.specs); err != nil {
+		return err
+	}
 	specs, err := findSpecs(opts.specs)
 	if err != nil {
 		return specError{err}
+	}
+	if len(specs) == 0 {
+		return specError{fmt.Errorf("no specs (.yaml or .yml files) found in %s", strings.Join(opts.specs, ", "))}
 	}
 	if len(specs) > batchSlice && !opts.batchChild {
 		return renderInSlices(s, cmd, specs)

@@ -54,3 +54,18 @@ func unwrapPathError(err error) error {
 	}
 	return err
 }
+
+// stdinOnce is the usage check that "-" (standard input) appears at most
+// once among the paths: it can only be read once.
+func stdinOnce(paths []string) error {
+	n := 0
+	for _, p := range paths {
+		if p == "-" {
+			n++
+		}
+	}
+	if n > 1 {
+		return fmt.Errorf("- (standard input) is given %d times; it can be read only once", n)
+	}
+	return nil
+}

@@ -60,6 +60,9 @@ func runTest(s streams, opts *testOptions) error {
 	if opts.rtol < 0 || opts.atol < 0 {
 		return fmt.Errorf("--rtol and --atol must not be negative")
 	}
+	if err := stdinOnce(opts.paths); err != nil {
+		return err
+	}
 	specs, err := findSpecs(opts.paths)
 	if err != nil {
 		return specError{err}
