@@ -1024,6 +1024,26 @@ nodes:
 		tok: "zz",
 	},
 	{
+		name: "a call nested in a call",
+		src: `name: t
+inputs: {d: [1, 2]}
+nodes:
+  f: mean(mul(d, d))
+`,
+		want: []string{`bad.yaml:4:11: nodes.f: nested calls are not supported; define mul(d, d) as a node of its own and use its name`},
+		tok:  "mul(d, d)",
+	},
+	{
+		name: "unknown op with no near match lists the ops",
+		src: `name: t
+inputs: {d: [1, 2]}
+nodes:
+  g: outer(d, d)
+`,
+		want: []string{`bad.yaml:4:6: unknown op "outer" (the ops are add, cos, div, exp, log, matmul, mean, mse, mul, neg, pow, relu, sigmoid, sin, square, squared_error, step, sub, sum, tanh, transpose)`},
+		tok:  "outer",
+	},
+	{
 		name: "two separate cycles",
 		src: `name: c
 inputs: {x: 1}

@@ -27,7 +27,16 @@ var opAdd = &Op{
 		return out
 	},
 	Local:   func(ins []string, _ string, _ int) string { return "1" },
-	Formula: func(ins []string) string { return strings.Join(ins, " + ") },
+	Formula: func(ins []string) string {
+		terms := make([]string, len(ins))
+		for i, in := range ins {
+			terms[i] = in
+			if strings.HasPrefix(in, "-") {
+				terms[i] = "(" + in + ")" // x + (-1), not x + -1.
+			}
+		}
+		return strings.Join(terms, " + ")
+	},
 }
 
 var opSub = &Op{

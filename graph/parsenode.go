@@ -108,7 +108,11 @@ func (p *parser) argNode(e *yaml.Node, what string) (rawArg, bool) {
 func (p *parser) lookupOp(n *rawNode, name string, pos Pos) bool {
 	op := LookupOp(name)
 	if op == nil {
-		p.errorf(pos, "unknown op %q%s", truncate(name, 40), didYouMean(name, OpNames()))
+		hint := didYouMean(name, OpNames())
+		if hint == "" {
+			hint = " (the ops are " + strings.Join(OpNames(), ", ") + ")"
+		}
+		p.errorf(pos, "unknown op %q%s", truncate(name, 40), hint)
 		return false
 	}
 	n.op = op
@@ -165,6 +169,16 @@ func (p *parser) shortForm(n *rawNode, v *yaml.Node) bool {
 	}
 	ok := true
 	body := src[open+1 : closeAt]
+	if k := strings.IndexByte(body, '('); k >= 0 {
+		// A call inside a call: point at the inner op's name and suggest
+		// making it a node of its own.
+		start := k
+		for start > 0 && isIdentByte(body[start-1]) {
+			start--
+		}
+		p.errorf(at(open+1+start), "%s: nested calls are not supported; define %s as a node of its own and use its name", what, truncate(strings.TrimSpace(body[start:]), 40))
+		return false
+	}
 	if strings.TrimSpace(body) != "" {
 		off := open + 1
 		for _, part := range strings.Split(body, ",") {
