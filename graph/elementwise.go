@@ -26,7 +26,7 @@ var opAdd = &Op{
 		}
 		return out
 	},
-	Local:   func(ins []string, _ string, _ int) string { return "1" },
+	Local: func(ins []string, _ string, _ int) string { return "1" },
 	Formula: func(ins []string) string {
 		terms := make([]string, len(ins))
 		for i, in := range ins {
