@@ -166,6 +166,21 @@ func contains(list []string, s string) bool {
 	return false
 }
 
+// identifierSyntax is the syntax of names in a spec, as a regular
+// expression; the schema and the messages quote it.
+const identifierSyntax = `[A-Za-z_][A-Za-z0-9_]*`
+
+// IsIdentifier reports whether s is a valid name in a spec,
+// [A-Za-z_][A-Za-z0-9_]*: the names of specs, leaves and nodes. Output files
+// are named after a spec's name, so an identifier can never climb out of
+// their folder.
+func IsIdentifier(s string) bool { return isIdent(s) }
+
+// badName reports a name that is not an identifier.
+func (p *parser) badName(pos Pos, what, name string) {
+	p.errorf(pos, "%s: %q is not a valid name (expected an identifier: %s)", what, truncate(name, 40), identifierSyntax)
+}
+
 // isIdent reports whether s matches [A-Za-z_][A-Za-z0-9_]*.
 func isIdent(s string) bool {
 	if s == "" {
@@ -201,7 +216,7 @@ func (p *parser) parseSpec(doc *yaml.Node) *rawSpec {
 			haveName = true
 			if name, ok := p.str(v, "name"); ok {
 				if !isIdent(name) {
-					p.errorf(p.pos(v), "name: %q is not an identifier ([A-Za-z_][A-Za-z0-9_]*); output files are named after it", truncate(name, 40))
+					p.errorf(p.pos(v), "name: %q is not an identifier (%s); output files are named after it", truncate(name, 40), identifierSyntax)
 				}
 				s.name = name
 			}
@@ -225,7 +240,7 @@ func (p *parser) parseSpec(doc *yaml.Node) *rawSpec {
 		case "output":
 			if name, ok := p.str(v, "output"); ok {
 				if !isIdent(name) {
-					p.errorf(p.pos(v), "output: %q is not a valid name (expected an identifier: [A-Za-z_][A-Za-z0-9_]*)", truncate(name, 40))
+					p.badName(p.pos(v), "output", name)
 					return
 				}
 				s.output, s.outputPos = name, p.pos(v)
@@ -281,7 +296,7 @@ func (p *parser) leaves(s *rawSpec, v *yaml.Node, what string, kind Kind) {
 	}
 	p.mapping(v, what, nil, func(name string, k, val *yaml.Node) {
 		if !isIdent(name) {
-			p.errorf(p.pos(k), "%s: %q is not a valid name (expected an identifier: [A-Za-z_][A-Za-z0-9_]*)", what, truncate(name, 40))
+			p.badName(p.pos(k), what, name)
 			return
 		}
 		leaf := &rawLeaf{name: name, kind: kind, pos: p.pos(k)}

@@ -24,7 +24,7 @@ func (p *parser) nodes(s *rawSpec, v *yaml.Node) {
 	}
 	p.mapping(v, "nodes", nil, func(name string, k, val *yaml.Node) {
 		if !isIdent(name) {
-			p.errorf(p.pos(k), "nodes: %q is not a valid name (expected an identifier: [A-Za-z_][A-Za-z0-9_]*)", truncate(name, 40))
+			p.badName(p.pos(k), "nodes", name)
 			return
 		}
 		n := &rawNode{name: name, pos: p.pos(k)}

@@ -18,11 +18,11 @@ const SchemaID = "https://raw.githubusercontent.com/chainviz/chainviz/main/specs
 // arity, rectangular matrices) is left to the loader. The output is
 // deterministic and ends with a newline.
 func JSONSchema() []byte {
-	ident := obj{{"type", "string"}, {"pattern", `^[A-Za-z_][A-Za-z0-9_]*$`}}
+	ident := obj{{"type", "string"}, {"pattern", "^" + identifierSyntax + "$"}}
 	ops := OpNames()
 	opAlt := caseInsensitiveAlternation(ops)
 	number := `[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?`
-	arg := `(?:[A-Za-z_][A-Za-z0-9_]*|` + number + `)`
+	arg := `(?:` + identifierSyntax + `|` + number + `)`
 	short := `^[ \t]*(?:` + opAlt + `)[ \t]*\(\s*` + arg + `(?:\s*,\s*` + arg + `)*\s*\)\s*$`
 	ref := func(name string) obj { return obj{{"$ref", "#/$defs/" + name}} }
 	described := func(o obj, desc string) obj { return append(obj{{"description", desc}}, o...) }

@@ -6,10 +6,10 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 
 	"github.com/chainviz/chainviz/backward"
+	"github.com/chainviz/chainviz/graph"
 )
 
 // Input is one spec of a batch: the name it is reported by (its path, or
@@ -107,10 +107,6 @@ type UsageError struct{ Msg string }
 
 func (e *UsageError) Error() string { return e.Msg }
 
-// outputName is what a spec's name must look like to become a file name:
-// the spec format's identifiers, which cannot climb out of the folder.
-var outputName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
-
 // RenderFiles loads, renders and writes every input. A spec that fails is
 // reported to cfg.Errors and the batch goes on; the summary tells what
 // became of each. Each file is written atomically, and a spec's files are
@@ -191,7 +187,7 @@ func renderOne(in Input, dir, file string, fs []Format, cfg Config, used map[str
 	name := ""
 	if file == "" {
 		name = a.Graph.Name
-		if !outputName.MatchString(name) {
+		if !graph.IsIdentifier(name) {
 			return nil, fmt.Errorf("%s: name %q cannot be used as a file name", in.Name, name)
 		}
 		if other, ok := used[name]; ok {
