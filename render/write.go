@@ -37,8 +37,12 @@ func WriteFileAtomic(path string, data []byte) (err error) {
 	if dir == "" {
 		dir = "."
 	}
-	if info, statErr := os.Stat(path); statErr == nil && info.IsDir() {
-		return fmt.Errorf("write %s: is a directory", path)
+	mode := os.FileMode(0o644)
+	if info, statErr := os.Stat(path); statErr == nil {
+		if info.IsDir() {
+			return fmt.Errorf("write %s: is a directory", path)
+		}
+		mode = info.Mode().Perm() // A replaced file keeps its permissions.
 	}
 	f, err := createTemp(dir, "."+base+".tmp-*")
 	if err != nil {
@@ -63,9 +67,9 @@ func WriteFileAtomic(path string, data []byte) (err error) {
 	if err = f.Close(); err != nil {
 		return err
 	}
-	// CreateTemp makes the file private; rendered files are meant to be
+	// CreateTemp makes the file private; a new rendered file is meant to be
 	// shared like any other output.
-	if err = os.Chmod(tmp, 0o644); err != nil {
+	if err = os.Chmod(tmp, mode); err != nil {
 		return err
 	}
 	return os.Rename(tmp, path)

@@ -67,3 +67,21 @@ func TestRemovePartialFiles(t *testing.T) {
 		t.Errorf("the partial file is still there: %v", err)
 	}
 }
+
+func TestWriteFileAtomicKeepsPermissions(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "w.svg")
+	if err := WriteFileAtomic(path, []byte("new")); err != nil {
+		t.Fatal(err)
+	}
+	if info, _ := os.Stat(path); info.Mode().Perm() != 0o644 {
+		t.Errorf("a new file has mode %v, want 0644", info.Mode().Perm())
+	}
+	os.Chmod(path, 0o600)
+	if err := WriteFileAtomic(path, []byte("replaced")); err != nil {
+		t.Fatal(err)
+	}
+	if info, _ := os.Stat(path); info.Mode().Perm() != 0o600 {
+		t.Errorf("a replaced file has mode %v, want its old 0600", info.Mode().Perm())
+	}
+}
