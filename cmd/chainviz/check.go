@@ -57,6 +57,9 @@ func runCheck(s streams, opts *checkOptions) error {
 	if err != nil {
 		return specError{fmt.Errorf("%s: %v", g.Output.Pos.File, err)}
 	}
+	if len(res.Rows) == 0 {
+		warnf(s, "%s: no leaf has a gradient (each is a constant or grad: false), so there is nothing to check", g.Output.Pos.File)
+	}
 	what := "∂" + g.Output.Name
 	if opts.order == 2 {
 		what = "∂²" + g.Output.Name

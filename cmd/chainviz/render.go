@@ -125,6 +125,9 @@ func runRender(s streams, cmd *cobra.Command, opts *renderOptions) error {
 				// refuse before it starts rather than run for minutes.
 				return nil, fmt.Errorf("%s: the graph has %d nodes, more than the layout limit of %d (raise it with --max-layout-nodes)", path, n, opts.maxLayout)
 			}
+			if opts.backwardGraph && !hasLeafGradient(a) {
+				return nil, fmt.Errorf("%s: no leaf has a gradient (each is a constant or grad: false), so there is no backward graph to draw", path)
+			}
 			if opts.lr > 0 {
 				a.AddUpdate(opts.lr)
 			}
@@ -195,4 +198,14 @@ func (o *renderOptions) drawings() render.Drawing {
 		ds |= render.DrawAnimation
 	}
 	return ds
+}
+
+// hasLeafGradient reports whether some leaf of a has a gradient.
+func hasLeafGradient(a *backward.Annotated) bool {
+	for _, n := range a.Graph.Nodes {
+		if n.IsLeaf() && a.Grads[n.ID] != nil {
+			return true
+		}
+	}
+	return false
 }
