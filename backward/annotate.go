@@ -47,8 +47,10 @@ type Edge struct {
 	// Arg is the index of the slot in To's inputs.
 	Arg int
 	// Local is ∂To/∂From: a scalar when both ends are scalars, otherwise the
-	// Jacobian as a [size(To), size(From)] matrix, or nil when that would
-	// have more than MaxJacobian entries.
+	// Jacobian as a [size(To), size(From)] matrix. It is nil when that would
+	// have more than MaxJacobian entries, and when it is not a finite number,
+	// which only happens on edges from leaves without a gradient (∂x^p/∂p
+	// at x < 0 for a constant exponent p).
 	Local *graph.Tensor
 	// LocalExpr is a short formula for the local derivative, such as "x",
 	// "1[z1>0]" or "xᵀ".
