@@ -49,8 +49,9 @@ type Edge struct {
 	// Local is ∂To/∂From: a scalar when both ends are scalars, otherwise the
 	// Jacobian as a [size(To), size(From)] matrix. It is nil when that would
 	// have more than MaxJacobian entries, and when it is not a finite number,
-	// which only happens on edges from leaves without a gradient (∂x^p/∂p
-	// at x < 0 for a constant exponent p).
+	// which only happens where no gradient flows (anywhere else the backward
+	// pass fails): from a constant or grad: false leaf (∂x^p/∂p at x < 0 for
+	// a constant p), or into a node that does not reach the output.
 	Local *graph.Tensor
 	// LocalExpr is a short formula for the local derivative, such as "x",
 	// "1[z1>0]" or "xᵀ".
