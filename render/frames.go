@@ -31,11 +31,75 @@ const TitleFrames = 2
 // better explained by its diagram.
 const MaxFrames = 1000
 
-// Frames returns the step-by-step animation of a's diagram: a title frame;
-// the forward pass, one frame per node in a.Graph.Nodes order (leaves
-// first); a title frame that seeds the gradient at the output; then the
-// backward pass, one frame per edge, from the output back to the leaves
-// (the edges into a node in argument order). So there are
+// Pass names the pass a Step belongs to.
+type Pass string
+
+// The two passes.
+const (
+	PassForward  Pass = "forward"
+	PassBackward Pass = "backward"
+)
+
+// Step is one step of the forward and backward passes: what one frame of
+// Frames computes and says, without its picture. The live page's step
+// slider shows the same steps.
+type Step struct {
+	Pass Pass
+	// Node is the ID of the node the step highlights: the node it computes
+	// in the forward pass, the one the gradient flows back into in the
+	// backward pass (the output in the step that seeds the gradient); −1 in
+	// the title step of the forward pass.
+	Node int
+	// Edge is the index in a.Edges of the edge a backward step follows; −1
+	// in the title steps and the forward pass. The edges into Node are
+	// highlighted with it in the forward pass.
+	Edge int
+	// Caption says in plain text what happens in the step, such as
+	// "δ flows from a₂ back to h₁: ∂L/∂a₂ × ∂a₂/∂h₁ = 18 × 2 = 36.".
+	Caption string
+}
+
+// Steps returns the steps of the passes through a, in the order of Frames:
+// a title step; the forward pass, one step per node in a.Graph.Nodes order;
+// a title step that seeds the gradient at the output; then the backward
+// pass, one step per edge, from the output back to the leaves. So there
+// are len(a.Graph.Nodes) + len(a.Edges) + TitleFrames steps, each with the
+// caption of its frame. Only opt.Precision changes them; unlike Frames,
+// Steps draws nothing, costs time linear in the size of the graph and has
+// no limit on the number of steps.
+func Steps(a *backward.Annotated, opt Options) ([]Step, error) {
+	if err := opt.Validate(); err != nil {
+		return nil, err
+	}
+	opt.View = ViewFull
+	return newDiagram(a, opt).steps(), nil
+}
+
+// steps returns the steps of Steps.
+func (d *diagram) steps() []Step {
+	g := d.a.Graph
+	steps := make([]Step, 0, len(g.Nodes)+len(d.a.Edges)+TitleFrames)
+	steps = append(steps, Step{Pass: PassForward, Node: -1, Edge: -1, Caption: d.forwardTitle()})
+	for _, n := range g.Nodes {
+		steps = append(steps, Step{Pass: PassForward, Node: n.ID, Edge: -1, Caption: d.nodeCaption(n)})
+	}
+	steps = append(steps, Step{Pass: PassBackward, Node: d.out.ID, Edge: -1, Caption: d.backwardTitle()})
+	// pending counts, by node ID, the edges out of the node that have not
+	// carried their gradient back yet.
+	pending := make([]int, len(d.from))
+	for id, edges := range d.from {
+		pending[id] = len(edges)
+	}
+	for _, i := range backwardOrder(d.a.Edges) {
+		from := d.a.Edges[i].From.ID
+		pending[from]--
+		steps = append(steps, Step{Pass: PassBackward, Node: from, Edge: i, Caption: d.edgeCaption(i, pending[from] == 0)})
+	}
+	return steps
+}
+
+// Frames returns the step-by-step animation of a's diagram: one frame per
+// step of Steps, with its caption. So there are
 // len(a.Graph.Nodes) + len(a.Edges) + TitleFrames frames.
 //
 // Every frame is the full view (opt.View is ignored) with the same layout,
@@ -54,17 +118,20 @@ func Frames(a *backward.Annotated, opt Options) ([]Frame, error) {
 	}
 	opt.View = ViewFull
 	d := newDiagram(a, opt)
-	order := backwardOrder(a.Edges)
-	steps := make([]*frameStep, 0, count)
-	steps = append(steps, &frameStep{forward: true, cur: -1, caption: d.forwardTitle()})
-	for _, n := range g.Nodes {
-		steps = append(steps, &frameStep{forward: true, cur: n.ID, known: n.ID + 1, caption: d.nodeCaption(n)})
-	}
 	flowed := make([]bool, len(a.Edges))
-	steps = append(steps, d.backwardStep(flowed, -1, d.backwardTitle()))
-	for _, i := range order {
-		flowed[i] = true
-		steps = append(steps, d.backwardStep(flowed, i, ""))
+	var steps []*frameStep
+	for _, st := range d.steps() {
+		var s *frameStep
+		if st.Pass == PassForward {
+			s = &frameStep{forward: true, cur: st.Node, known: st.Node + 1}
+		} else {
+			if st.Edge >= 0 {
+				flowed[st.Edge] = true
+			}
+			s = d.backwardStep(flowed, st)
+		}
+		s.caption = st.Caption
+		steps = append(steps, s)
 	}
 	// Every frame reserves room for the longest caption, so that a
 	// caption wider than the graph does not widen some frames only.
@@ -139,24 +206,16 @@ type frameStep struct {
 	width   int
 }
 
-// backwardStep returns the step of a backward frame after the edges marked
-// in flowed, which it copies, following edge (−1 for the frame that seeds
-// the gradient at the output).
-func (d *diagram) backwardStep(flowed []bool, edge int, caption string) *frameStep {
-	s := &frameStep{flowed: append([]bool(nil), flowed...), edge: edge, cur: d.out.ID, complete: make([]bool, len(d.from))}
-	if edge >= 0 {
-		s.cur = d.a.Edges[edge].From.ID
-	}
+// backwardStep returns the state of the frame of the backward step st,
+// after the edges marked in flowed, which it copies.
+func (d *diagram) backwardStep(flowed []bool, st Step) *frameStep {
+	s := &frameStep{flowed: append([]bool(nil), flowed...), edge: st.Edge, cur: st.Node, complete: make([]bool, len(d.from))}
 	for _, n := range d.a.Graph.Nodes {
 		s.complete[n.ID] = true
 		for _, i := range d.from[n.ID] {
 			s.complete[n.ID] = s.complete[n.ID] && flowed[i]
 		}
 	}
-	if caption == "" {
-		caption = d.edgeCaption(edge, s.complete)
-	}
-	s.caption = caption
 	return s
 }
 

@@ -33,6 +33,58 @@ func TestFramesCount(t *testing.T) {
 	}
 }
 
+// TestSteps checks that Steps lists the frames of Frames, with their
+// captions, and says what each highlights.
+func TestSteps(t *testing.T) {
+	for _, spec := range []string{"worked_example", "fanout", "tensor", "warned"} {
+		a := loadSpec(t, spec)
+		steps, err := Steps(a, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		frames, _ := Frames(a, Options{})
+		if want := len(a.Graph.Nodes) + len(a.Edges) + TitleFrames; len(steps) != want || len(frames) != want {
+			t.Fatalf("%s: %d steps and %d frames, want %d (nodes + edges + title frames)", spec, len(steps), len(frames), want)
+		}
+		nodes := len(a.Graph.Nodes)
+		seen := make([]bool, len(a.Edges))
+		for k, s := range steps {
+			if s.Caption != frames[k].Caption {
+				t.Errorf("%s: step %d says %q, its frame %q", spec, k+1, s.Caption, frames[k].Caption)
+			}
+			switch {
+			case k == 0:
+				if s.Pass != PassForward || s.Node != -1 || s.Edge != -1 {
+					t.Errorf("%s: forward title step %+v", spec, s)
+				}
+			case k <= nodes:
+				if s.Pass != PassForward || s.Node != a.Graph.Nodes[k-1].ID || s.Edge != -1 {
+					t.Errorf("%s: step %d is %+v, want node %d", spec, k+1, s, a.Graph.Nodes[k-1].ID)
+				}
+			case k == nodes+1:
+				if s.Pass != PassBackward || s.Node != a.Graph.Output.ID || s.Edge != -1 {
+					t.Errorf("%s: backward title step %+v", spec, s)
+				}
+			default:
+				if s.Pass != PassBackward || s.Edge < 0 || s.Edge >= len(a.Edges) || seen[s.Edge] || s.Node != a.Edges[s.Edge].From.ID {
+					t.Errorf("%s: step %d is %+v", spec, k+1, s)
+					continue
+				}
+				seen[s.Edge] = true
+			}
+		}
+	}
+	// The worked example's backward pass starts at the output.
+	a := loadSpec(t, "worked_example")
+	steps, _ := Steps(a, Options{Precision: 2})
+	if s := steps[len(a.Graph.Nodes)+2]; !strings.HasPrefix(s.Caption, "δ flows from L back to z₂") || a.Edges[s.Edge].To != a.Graph.Output {
+		t.Errorf("first backward edge: %+v", s)
+	}
+	if _, err := Steps(a, Options{Precision: -1}); err == nil {
+		t.Error("Steps accepts precision −1")
+	}
+}
+
 func TestFramesWorkedExample(t *testing.T) {
 	a := loadSpec(t, "worked_example")
 	frames, err := Frames(a, Options{})

@@ -93,10 +93,10 @@ func (d *diagram) backwardTitle() string {
 }
 
 // edgeCaption returns the caption of the backward frame that follows the
-// edge a.Edges[i], given which nodes' gradients are complete after it: the
-// product it carries and, when that completes a sum over several edges, the
-// sum.
-func (d *diagram) edgeCaption(i int, complete []bool) string {
+// edge a.Edges[i], given whether its From node's gradient is complete after
+// it: the product it carries and, when that completes a sum over several
+// edges, the sum.
+func (d *diagram) edgeCaption(i int, complete bool) string {
 	e := d.a.Edges[i]
 	from, to := d.name(e.From), d.name(e.To)
 	if e.Grad == nil {
@@ -113,7 +113,7 @@ func (d *diagram) edgeCaption(i int, complete []bool) string {
 	} else if expr := prettyExpr(e.LocalExpr, d.consts); expr != "" {
 		s += ", with " + local + " = " + expr
 	}
-	if k := len(d.from[e.From.ID]); k > 1 && complete[e.From.ID] {
+	if k := len(d.from[e.From.ID]); k > 1 && complete {
 		if g := d.grad(e.From); g != nil && g.IsScalar() {
 			s += "; so " + d.partialText(from) + " =" + d.fanOutSum(e.From) + " " + d.num(g.Item())
 		} else {

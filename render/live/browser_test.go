@@ -169,30 +169,74 @@ func TestBrowser(t *testing.T) {
 		t.Errorf("%s nodes highlighted, want 7", got)
 	}
 
-	// Step through the passes: the leaves, 6 op nodes, then 11 edges back.
-	if got := p.js(`document.getElementById('step').max`); got != "18" {
-		t.Fatalf("slider max %s, want 18", got)
+	// Step through the passes: the steps of render.Steps, the frames of
+	// chainviz render --frames with their captions: a title, the 12 nodes,
+	// a title that seeds the gradient, then the 11 edges from the output
+	// back (into one node in argument order).
+	want := []string{
+		"Forward pass: each node's value is computed from the values of its inputs, from the leaves to the output L.",
+		"x = 2, an input.",
+		"y = 5, an input without gradient (grad: false).",
+		"W₁ = 3, a parameter.",
+		"b₁ = 1, a parameter.",
+		"W₂ = 2, a parameter.",
+		"b₂ = 0, a parameter.",
+		"a₁ = W₁·x = 3·2 = 6.",
+		"z₁ = a₁ + b₁ = 6 + 1 = 7.",
+		"h₁ = ReLU(z₁) = ReLU(7) = 7.",
+		"a₂ = W₂·h₁ = 2·7 = 14.",
+		"z₂ = a₂ + b₂ = 14 + 0 = 14.",
+		"L = Σ(z₂ − y)² = Σ(14 − 5)² = 81: the output.",
+		"Backward pass: the gradient of L with respect to itself is ∂L/∂L = 1; from there each edge carries upstream × local derivative back to its input, from the output to the leaves.",
+		"δ flows from L back to z₂: ∂L/∂L × ∂L/∂z₂ = 1 × 18 = 18.",
+		"No gradient flows from L back to y: it is declared with grad: false.",
+		"δ flows from z₂ back to a₂: ∂L/∂z₂ × ∂z₂/∂a₂ = 18 × 1 = 18.",
+		"δ flows from z₂ back to b₂: ∂L/∂z₂ × ∂z₂/∂b₂ = 18 × 1 = 18.",
+		"δ flows from a₂ back to W₂: ∂L/∂a₂ × ∂a₂/∂W₂ = 18 × 7 = 126.",
+		"δ flows from a₂ back to h₁: ∂L/∂a₂ × ∂a₂/∂h₁ = 18 × 2 = 36.",
+		"δ flows from h₁ back to z₁: ∂L/∂h₁ × ∂h₁/∂z₁ = 36 × 1 = 36.",
+		"δ flows from z₁ back to a₁: ∂L/∂z₁ × ∂z₁/∂a₁ = 36 × 1 = 36.",
+		"δ flows from z₁ back to b₁: ∂L/∂z₁ × ∂z₁/∂b₁ = 36 × 1 = 36.",
+		"δ flows from a₁ back to W₁: ∂L/∂a₁ × ∂a₁/∂W₁ = 36 × 2 = 72.",
+		"δ flows from a₁ back to x: ∂L/∂a₁ × ∂a₁/∂x = 36 × 3 = 108.",
 	}
-	p.step(1)
-	p.waitFor("the leaves", `document.getElementById('step-caption').textContent.startsWith('leaves: x = 2, y = 5, W1 = 3')`)
-	p.step(2)
-	p.waitFor("a1", `document.getElementById('step-caption').textContent === 'a1 = W1·x = 6'`)
+	if got := p.js(`document.getElementById('step').max`); got != fmt.Sprint(len(want)) {
+		t.Fatalf("slider max %s, want %d", got, len(want))
+	}
+	for i, w := range want {
+		p.step(i + 1)
+		if got := p.js(`document.getElementById('step-caption').textContent`); got != w {
+			t.Errorf("step %d: %q, want %q", i+1, got, w)
+		}
+	}
+	// Step 8 computes a1 (n6) from W1 and x: it and its two edges are
+	// current, the nodes after it are not computed yet.
+	p.step(8)
+	if got := p.js(`document.getElementById('step-label').textContent`); got != "forward 8/25" {
+		t.Errorf("step 8 is labelled %q", got)
+	}
 	if p.js(`document.querySelector('#diagram svg').classList.contains('focus')`) != "false" {
 		t.Error("stepping kept the node's highlight")
 	}
-	// The edges from the output back: the reverse of node order, then
-	// argument order.
-	want := []string{
-		"y → L: no gradient", "∂L/∂z2 += 1 × 18 = 18", "∂L/∂b2 += 18 × 1 = 18", "∂L/∂a2 += 18 × 1 = 18",
-		"∂L/∂h1 += 18 × 2 = 36", "∂L/∂W2 += 18 × 7 = 126", "∂L/∂z1 += 36 × 1 = 36",
-		"∂L/∂b1 += 36 × 1 = 36", "∂L/∂a1 += 36 × 1 = 36", "∂L/∂x += 36 × 3 = 108", "∂L/∂W1 += 36 × 2 = 72",
+	// The titles of the graph's nodes (n6) and wires (e4) marked with a
+	// class, sorted.
+	marked := func(cls string) string {
+		return p.js(`[...document.querySelectorAll('#diagram g.node.` + cls + `')].map((g) => g.querySelector('title').textContent).sort().join(' ')`)
 	}
-	for i, w := range want {
-		p.step(8 + i)
-		got := p.js(`document.getElementById('step-caption').textContent`)
-		if !strings.HasPrefix(got, w) {
-			t.Errorf("backward step %d: %q, want %q", i+1, got, w)
-		}
+	if got := marked("cur"); got != "e0 e1 n6" {
+		t.Errorf("step 8 highlights %q, want a1's wires e0, e1 and a1 (n6)", got)
+	}
+	if got := marked("seen"); got != "e0 e1 n0 n1 n2 n3 n4 n5 n6" {
+		t.Errorf("step 8 shows %q computed, want the leaves, a1 and its wires", got)
+	}
+	// Step 20 follows a2 → h1 (edge e6) back into h1 (n8).
+	p.step(20)
+	if got := marked("cur") + " " + p.js(`document.querySelectorAll('#diagram g.edge.cur').length`); got != "e6 n8 2" {
+		t.Errorf("step 20 highlights %q, want h1 (n8), the wire e6 and its 2 halves", got)
+	}
+	p.step(len(want))
+	if got := marked("done"); got != "n0 n10 n11 n2 n3 n4 n5 n6 n7 n8 n9" {
+		t.Errorf("at the end the gradients of %q are done, want every node's but y's (n1)", got)
 	}
 	if got := p.js(`document.querySelectorAll('#diagram g.edge.flowed').length`); got != "20" {
 		t.Errorf("%s edge halves flowed at the end, want 20 (every edge but y's)", got)

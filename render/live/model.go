@@ -6,6 +6,7 @@ import (
 
 	"github.com/chainviz/chainviz/backward"
 	"github.com/chainviz/chainviz/graph"
+	"github.com/chainviz/chainviz/render"
 )
 
 // This file builds what the page is sent about one spec: the diagram, the
@@ -31,6 +32,9 @@ type specView struct {
 	Nodes       []nodeView   `json:"nodes"`
 	Edges       []edgeView   `json:"edges"`
 	Diagnostics []diagnostic `json:"diagnostics"`
+	// Steps are the steps of the slider, those of render.Steps: the frames
+	// of chainviz render --frames, with their captions.
+	Steps []stepView `json:"steps"`
 }
 
 // nodeView is one node; ID is its position in Nodes, a topological order,
@@ -56,8 +60,16 @@ type edgeView struct {
 	// Flows is false when no gradient flows back along the edge: its From
 	// is a constant or a grad: false leaf.
 	Flows bool `json:"flows"`
-	// Backward says what flows back along the edge: "∂L/∂W1 += 36 × 2 = 72".
-	Backward string `json:"backward"`
+}
+
+// stepView is one render.Step: the pass, the node highlighted (its ID, −1
+// for none), the edge followed in the backward pass (its index in Edges, −1
+// for none), and the caption.
+type stepView struct {
+	Pass    string `json:"pass"`
+	Node    int    `json:"node"`
+	Edge    int    `json:"edge"`
+	Caption string `json:"caption"`
 }
 
 // diagnostic is a graph.Diagnostic for the page.
@@ -93,7 +105,6 @@ func buildView(v *specView, a *backward.Annotated) {
 	v.Name, v.Title = g.Name, g.Title
 	v.Output = g.Output.ID
 	v.Loss = short(g.Output.Value)
-	out := g.Output.DisplayName()
 	v.Nodes = make([]nodeView, len(g.Nodes))
 	for i, n := range g.Nodes {
 		nv := nodeView{ID: n.ID, Name: n.DisplayName(), Kind: n.Kind.String(), Op: n.OpName(), Value: short(n.Value)}
@@ -108,18 +119,13 @@ func buildView(v *specView, a *backward.Annotated) {
 	}
 	v.Edges = make([]edgeView, len(a.Edges))
 	for i, e := range a.Edges {
-		ev := edgeView{From: e.From.ID, To: e.To.ID, Arg: e.Arg, Flows: e.Grad != nil}
-		partial := "∂" + out + "/∂" + e.From.DisplayName()
-		switch {
-		case e.Grad == nil:
-			ev.Backward = e.From.DisplayName() + " → " + e.To.DisplayName() + ": no gradient flows back (constant)"
-		case e.Upstream != nil && e.Local != nil && e.Upstream.IsScalar() && e.Local.IsScalar():
-			ev.Backward = partial + " += " + short(e.Upstream) + " × " + short(e.Local) + " = " + short(e.Grad) +
-				"  (upstream ∂" + out + "/∂" + e.To.DisplayName() + " × local " + e.LocalExpr + ")"
-		default:
-			ev.Backward = partial + " += " + short(e.Grad) + "  (local ∂" + e.To.DisplayName() + "/∂" + e.From.DisplayName() + " = " + e.LocalExpr + ")"
-		}
-		v.Edges[i] = ev
+		v.Edges[i] = edgeView{From: e.From.ID, To: e.To.ID, Arg: e.Arg, Flows: e.Grad != nil}
+	}
+	// The default options are valid, so Steps cannot fail.
+	steps, _ := render.Steps(a, render.Options{})
+	v.Steps = make([]stepView, len(steps))
+	for i, st := range steps {
+		v.Steps[i] = stepView{Pass: string(st.Pass), Node: st.Node, Edge: st.Edge, Caption: st.Caption}
 	}
 }
 

@@ -261,7 +261,7 @@ func (s *Server) view(rel string, view render.View) (*specView, error) {
 
 // build loads, differentiates and renders a spec's source.
 func (s *Server) build(rel string, src []byte, view render.View) *specView {
-	v := &specView{Path: rel, View: string(view), Nodes: []nodeView{}, Edges: []edgeView{}, Diagnostics: []diagnostic{}}
+	v := &specView{Path: rel, View: string(view), Nodes: []nodeView{}, Edges: []edgeView{}, Steps: []stepView{}, Diagnostics: []diagnostic{}}
 	g, err := graph.LoadWithLimits(rel, src, s.limits)
 	if err != nil {
 		v.Diagnostics = diagnostics(err, rel)

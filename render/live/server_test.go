@@ -110,6 +110,23 @@ func TestSpecViewKeepsLastGoodDiagram(t *testing.T) {
 	if w1.Grad != "72" || w1.Value != "3" {
 		t.Errorf("W1: value %q grad %q, want 3 and 72", w1.Value, w1.Grad)
 	}
+	// The slider's steps are render.Steps: those of chainviz render
+	// --frames, nodes + edges + 2 of them, with the same captions.
+	if len(v.Steps) != 12+11+2 {
+		t.Fatalf("%d steps, want 25", len(v.Steps))
+	}
+	st := v.Steps[19]
+	if st.Pass != "backward" || st.Caption != "δ flows from a₂ back to h₁: ∂L/∂a₂ × ∂a₂/∂h₁ = 18 × 2 = 36." ||
+		st.Edge < 0 || v.Edges[st.Edge].From != st.Node || v.Nodes[st.Node].Name != "h1" || v.Nodes[v.Edges[st.Edge].To].Name != "a2" {
+		t.Errorf("step 20: %+v", st)
+	}
+	if st := v.Steps[7]; st.Pass != "forward" || st.Caption != "a₁ = W₁·x = 3·2 = 6." || v.Nodes[st.Node].Name != "a1" || st.Edge != -1 {
+		t.Errorf("step 8: %+v", st)
+	}
+	_, _, body := get(t, ts, "/api/spec?path=worked_example.yaml")
+	if want := `"steps":[{"pass":"forward","node":-1,"edge":-1,"caption":"Forward pass: `; !strings.Contains(body, want) {
+		t.Errorf("the answer has no %s", want)
+	}
 	good := v.SVG
 
 	// Broken: the diagnostics come with their position, the diagram stays.

@@ -322,30 +322,24 @@ async function explain(name) {
 
 // --- Stepping through the passes ------------------------------------
 
-// setupFrames lists the steps of the slider: the leaves, then every op
-// node in topological order (the forward pass), then every edge from the
-// output back (the backward pass, one gradient contribution per step).
-// chainviz has no frames of its own yet, so the page derives them from the
-// graph's order.
+// setupFrames lists the positions of the slider: 0 shows the whole
+// diagram, the others the steps the server sends, those of render.Steps and
+// of `chainviz render --frames`: a title, the forward pass node by node, a
+// title that seeds the gradient at the output, then the backward pass edge
+// by edge from the output back.
 function setupFrames(keepStep) {
   const d = state.data;
-  const frames = [{ kind: 'all' }];
-  if (d) {
-    const leaves = d.nodes.filter((n) => n.kind !== 'op').length;
-    d.nodes.forEach((n, i) => { if (i >= leaves - 1) frames.push({ kind: 'fwd', pos: i, leaves }); });
-    for (let i = d.edges.length - 1; i >= 0; i--) frames.push({ kind: 'bwd', edge: i });
-  }
-  state.frames = frames;
+  state.frames = [{ pass: 'all' }, ...((d && d.steps) || [])];
   const slider = $('step');
-  slider.max = String(frames.length - 1);
-  if (!keepStep || +slider.value > frames.length - 1) slider.value = '0';
+  slider.max = String(state.frames.length - 1);
+  if (!keepStep || +slider.value > state.frames.length - 1) slider.value = '0';
   setStep(+slider.value);
 }
 
 function setStep(f) {
   const slider = $('step');
   slider.value = String(f);
-  const fr = state.frames[f] || { kind: 'all' };
+  const fr = state.frames[f] || { pass: 'all' };
   const d = state.data;
   const label = $('step-label');
   const caption = $('step-caption');
@@ -353,46 +347,47 @@ function setStep(f) {
   const svg = state.els.svg;
   clearMarks('seen', 'cur', 'flowed', 'done');
   svg.classList.remove('stepping', 'back');
-  if (fr.kind === 'all') {
+  if (fr.pass === 'all') {
     label.textContent = 'all';
     caption.textContent = '';
     return;
   }
   if (state.picked !== null) unpick();
   svg.classList.add('stepping');
-  const mark = (els, ...cls) => { for (const el of els || []) el.classList.add(...cls); };
-  if (fr.kind === 'fwd') {
-    const ops = d.nodes.length - fr.leaves;
-    const first = fr.pos === fr.leaves - 1; // The frame of all the leaves.
-    label.textContent = 'forward ' + (fr.pos - fr.leaves + 2) + '/' + (ops + 1);
-    caption.textContent = first
-      ? 'leaves: ' + d.nodes.slice(0, fr.leaves).map((n) => n.forward).join(', ')
-      : d.nodes[fr.pos].forward;
-    for (let i = 0; i <= fr.pos; i++) mark([state.els.nodes[i]], 'seen');
-    d.edges.forEach((e, i) => { if (e.to <= fr.pos) mark(state.els.edges[i], 'seen'); });
-    const cur = first ? d.nodes.slice(0, fr.leaves).map((n) => state.els.nodes[n.id]) : [state.els.nodes[fr.pos]];
-    mark(cur, 'cur');
+  label.textContent = fr.pass + ' ' + f + '/' + (state.frames.length - 1);
+  caption.textContent = fr.caption;
+  const mark = (els, ...cls) => { for (const el of els || []) el?.classList.add(...cls); };
+  if (fr.pass === 'forward') {
+    // Node IDs are in topological order: the nodes up to the one the step
+    // computes have their values; it and the edges into it are current.
+    for (let i = 0; i <= fr.node; i++) mark([state.els.nodes[i]], 'seen');
+    d.edges.forEach((e, i) => {
+      if (e.to <= fr.node) mark(state.els.edges[i], 'seen');
+      if (e.to === fr.node) mark(state.els.edges[i], 'cur');
+    });
+    if (fr.node >= 0) mark([state.els.nodes[fr.node]], 'cur');
     return;
   }
   svg.classList.add('back');
-  const e = d.edges[fr.edge];
-  const total = d.edges.length;
-  label.textContent = 'backward ' + (total - fr.edge) + '/' + total;
-  caption.textContent = e.backward;
   mark(state.els.nodes, 'seen');
   mark(state.els.edges.flat(), 'seen');
-  const pending = new Map(); // Outgoing edges not yet flowed, by node.
+  // The edges followed up to this step have carried their gradient; a
+  // node's gradient is done when every edge out of it has.
+  const pending = new Map();
   d.edges.forEach((x) => pending.set(x.from, (pending.get(x.from) || 0) + 1));
-  const hasGrad = (i) => i === d.output || !!d.nodes[i].grad;
-  for (let i = total - 1; i >= fr.edge; i--) {
-    if (d.edges[i].flows) mark(state.els.edges[i], 'flowed');
-    pending.set(d.edges[i].from, pending.get(d.edges[i].from) - 1);
+  for (let k = 1; k <= f; k++) {
+    const s = state.frames[k];
+    if (s.pass !== 'backward' || s.edge < 0) continue;
+    const e = d.edges[s.edge];
+    if (e.flows) mark(state.els.edges[s.edge], 'flowed');
+    pending.set(e.from, pending.get(e.from) - 1);
   }
+  const hasGrad = (i) => i === d.output || !!d.nodes[i].grad;
   d.nodes.forEach((n, i) => {
     if (hasGrad(i) && (i === d.output || pending.get(i) === 0)) mark([state.els.nodes[i]], 'done');
   });
-  mark(state.els.edges[fr.edge], 'cur');
-  mark([state.els.nodes[e.from]], 'cur');
+  if (fr.edge >= 0) mark(state.els.edges[fr.edge], 'cur');
+  mark([state.els.nodes[fr.node]], 'cur');
 }
 
 function play() {
