@@ -147,17 +147,7 @@ func mdEscape(s string) string {
 // equation continues in a second block starting with "=", as the note
 // writes $$= 18 \times 2 \times 1 \times 2 = 72$$.
 func writeMarkdown(w *bufio.Writer, doc []block) {
-	prose := func(sp []span) string {
-		var b strings.Builder
-		for _, s := range sp {
-			if s.m != nil {
-				b.WriteString("$" + s.m.t + "$")
-			} else {
-				b.WriteString(mdEscape(s.text))
-			}
-		}
-		return b.String()
-	}
+	prose := inlineMath(mdEscape)
 	eqs := func(list []equation) {
 		for i, eq := range list {
 			if i > 0 {
@@ -232,17 +222,7 @@ func writeTeX(w *bufio.Writer, doc []block, name, title string) {
 		w.WriteString(": " + strings.ReplaceAll(title, "\n", " "))
 	}
 	w.WriteString("\n% A LaTeX fragment; it needs \\usepackage{amsmath}.\n")
-	prose := func(sp []span) string {
-		var b strings.Builder
-		for _, s := range sp {
-			if s.m != nil {
-				b.WriteString("$" + s.m.t + "$")
-			} else {
-				b.WriteString(texEscape(s.text))
-			}
-		}
-		return b.String()
-	}
+	prose := inlineMath(texEscape)
 	row := func(eq equation, split bool) string {
 		var b strings.Builder
 		b.WriteString(eq.lhs.t)
@@ -318,5 +298,22 @@ func writeTeX(w *bufio.Writer, doc []block, name, title string) {
 			}
 			w.WriteString("\\end{tabular}\n")
 		}
+	}
+}
+
+// inlineMath returns a function that writes prose with its formulas as
+// inline $…$ math and its text escaped by escape, as Markdown and LaTeX
+// both write it.
+func inlineMath(escape func(string) string) func([]span) string {
+	return func(sp []span) string {
+		var b strings.Builder
+		for _, s := range sp {
+			if s.m != nil {
+				b.WriteString("$" + s.m.t + "$")
+			} else {
+				b.WriteString(escape(s.text))
+			}
+		}
+		return b.String()
 	}
 }
