@@ -11,8 +11,9 @@ import (
 // This file builds chain-rule derivations: for a node w (usually a leaf),
 // every path from w to the output, each path's chain of local derivatives
 // and its product, and the sum over paths, as the chain-rule note writes
-// them by hand. When there are too many paths it falls back to the δ
-// recursion of backpropagation (explain_delta.go). The formatters live in
+// them by hand. When there are too many paths, or when asked to
+// (ExplainOptions.Delta), it uses the δ recursion of backpropagation
+// instead (explain_delta.go). The formatters live in
 // explain_doc.go and explain_render.go.
 
 // DefaultMaxPaths is the number of paths above which a derivation switches
@@ -27,6 +28,9 @@ type ExplainOptions struct {
 	// MaxPaths is the largest number of paths listed one by one; above it
 	// the derivation uses the δ recursion. Zero means DefaultMaxPaths.
 	MaxPaths int
+	// Delta uses the δ recursion for every derivation, whatever its number
+	// of paths: the note's efficient form, δ3 = ∂L/∂h3, δ2 = δ3 × ∂h3/∂h2, …
+	Delta bool
 	// Full shows every edge as its own factor. By default, identity edges
 	// of add nodes are folded into their neighbours (see foldable).
 	Full bool
@@ -70,12 +74,14 @@ type Derivation struct {
 	// Scalar is true when every node on those paths is a scalar, so that
 	// each path's factors are numbers.
 	Scalar bool
-	// Paths lists every path when PathCount is at most MaxPaths, in the
-	// order a backward sweep from Of reaches them (input slots in order).
+	// Paths lists every path when PathCount is at most MaxPaths and
+	// ExplainOptions.Delta is off, in the order a backward sweep from Of
+	// reaches them (input slots in order).
 	Paths []Path
-	// UseDelta is true when the paths are too many to list; Deltas is then
-	// the derivation. Tensor derivations show both: the symbolic paths and
-	// the δ recursion in matrix form.
+	// UseDelta is true when the paths are too many to list or the δ form
+	// was asked for (ExplainOptions.Delta); Deltas is then the derivation.
+	// Other tensor derivations show both: the symbolic paths and the δ
+	// recursion in matrix form.
 	UseDelta bool
 	MaxPaths int
 	// Deltas is the δ recursion from Of down to Wrt, δ_v = ∂Of/∂v, one entry
@@ -307,7 +313,7 @@ func (x *explainer) derive(w *graph.Node) *Derivation {
 		return d // w does not reach the output: no path, a zero gradient.
 	}
 	d.PathCount = s.countPaths()
-	if d.PathCount <= int64(x.opts.MaxPaths) {
+	if d.PathCount <= int64(x.opts.MaxPaths) && !x.opts.Delta {
 		s.enumerate(s.out, nil, func(edges []Edge) {
 			d.Paths = append(d.Paths, s.newPath(edges))
 		})

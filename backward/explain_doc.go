@@ -143,6 +143,11 @@ func (d *Derivation) layout() []block {
 		doc = append(doc, d.pathsPara(val))
 	}
 	switch {
+	case d.UseDelta && d.PathCount <= int64(d.MaxPaths): // Asked for (Delta).
+		delta := mText("δ", `\delta`)
+		doc = append(doc, para(txt("The backward recursion "), mth(deltaDef(d.Of)), txt(" (--delta), from the output down: each "), mth(delta),
+			txt(" is the "), mth(delta), txt(" above it times one local derivative, computed once and reused by every gradient below it:")))
+		doc = append(doc, d.deltaLayout()...)
 	case d.UseDelta:
 		doc = append(doc, para(mth(val), txt(" reaches "), mth(of), txt(fmt.Sprintf(" along %s paths, more than the limit of %d (--max-paths). Instead of one product per path, here is the backward recursion ", countText(d.PathCount), d.MaxPaths)),
 			mth(deltaDef(d.Of)), txt(" from the output down, which visits each edge once:")))
@@ -296,10 +301,25 @@ func (d *Derivation) tensorPaths() block {
 	return b
 }
 
-// deltaLayout writes the δ recursion.
+// deltaLayout writes the δ recursion. For scalars, when a single edge
+// leads from Wrt towards the output, Wrt gets no δ line of its own: its
+// gradient is written as the note writes ∂L/∂W1 = δ1 × ∂h1/∂W1, the δ
+// above it times the local derivative.
 func (d *Derivation) deltaLayout() []block {
 	list := block{kind: bList}
-	for _, dl := range d.Deltas {
+	deltas := d.Deltas
+	var total equation
+	if last := deltas[len(deltas)-1]; d.Scalar && last.Node == d.Wrt && len(last.Terms) == 1 {
+		deltas = deltas[:len(deltas)-1]
+		t := last.Terms[0]
+		total = equation{lhs: mPartial(d.Of, d.Wrt), rhs: []mexpr{
+			mCat(mDelta(t.Via), opCdot, mPartial(t.Via, t.Edge.From)),
+			mCat(mTensorFactor(t.Edge.Upstream), opTimes, mTensorFactor(t.Edge.Local)),
+			mTensor(d.Grad)}}
+	} else {
+		total = equation{lhs: mPartial(d.Of, d.Wrt), rhs: []mexpr{mDelta(d.Wrt), mTensor(d.Grad)}}
+	}
+	for _, dl := range deltas {
 		eq := equation{lhs: mDelta(dl.Node)}
 		if len(dl.Terms) == 0 {
 			eq.rhs = []mexpr{mPartial(dl.Node, dl.Node), mNum(1)}
@@ -337,7 +357,6 @@ func (d *Derivation) deltaLayout() []block {
 		}
 		list.eqs = append(list.eqs, eq)
 	}
-	total := equation{lhs: mPartial(d.Of, d.Wrt), rhs: []mexpr{mDelta(d.Wrt), mTensor(d.Grad)}}
 	return []block{list, {kind: bEq, eqs: []equation{total}}}
 }
 

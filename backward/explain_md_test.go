@@ -198,4 +198,5 @@ func TestExplainTeX(t *testing.T) {
 	// A δ-form derivation and a --full one, too.
 	checkTeXFragment(t, "doublings", format(t, explainSource(t, doublings(5), backward.ExplainOptions{}), "tex"))
 	checkTeXFragment(t, "full", format(t, explainFile(t, "mlp_batch", backward.ExplainOptions{Full: true}), "tex"))
+	checkTeXFragment(t, "delta", format(t, explainFile(t, "three_layer", backward.ExplainOptions{Delta: true}), "tex"))
 }

@@ -46,13 +46,13 @@ func TestExplainPathSums(t *testing.T) {
 		if err != nil {
 			continue // A gradient that is not finite; not this test's subject.
 		}
-		for _, opts := range []backward.ExplainOptions{{MaxPaths: 256}, {MaxPaths: 256, Full: true}, {MaxPaths: 1}} {
+		for _, opts := range []backward.ExplainOptions{{MaxPaths: 256}, {MaxPaths: 256, Full: true}, {MaxPaths: 1}, {MaxPaths: 256, Delta: true}} {
 			e, err := backward.Explain(a, opts)
 			if err != nil {
 				t.Fatalf("seed %d: %v", seed, err)
 			}
 			for _, d := range e.Derivations {
-				checkDerivation(t, seed, d)
+				checkDerivation(t, seed, d, opts.Delta)
 				if d.PathCount > 1 && !d.UseDelta {
 					multi++
 				}
@@ -81,7 +81,7 @@ func TestExplainPathSums(t *testing.T) {
 	}
 }
 
-func checkDerivation(t *testing.T, seed int64, d *backward.Derivation) {
+func checkDerivation(t *testing.T, seed int64, d *backward.Derivation, delta bool) {
 	t.Helper()
 	const tol = 1e-9
 	if d.PathCount == 0 {
@@ -93,10 +93,13 @@ func checkDerivation(t *testing.T, seed int64, d *backward.Derivation) {
 		return
 	}
 	if d.UseDelta {
-		if d.PathCount <= int64(d.MaxPaths) {
+		if d.PathCount <= int64(d.MaxPaths) && !delta {
 			t.Errorf("seed %d: δ form for %d paths with MaxPaths %d", seed, d.PathCount, d.MaxPaths)
 		}
 	} else {
+		if delta {
+			t.Errorf("seed %d: Delta set, but ∂/∂%s lists %d paths", seed, d.Wrt.Name, len(d.Paths))
+		}
 		if int64(len(d.Paths)) != d.PathCount {
 			t.Errorf("seed %d: %d paths listed, %d counted", seed, len(d.Paths), d.PathCount)
 		}

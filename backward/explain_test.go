@@ -270,11 +270,74 @@ nodes:
 	}
 	mustContain(t, "text", format(t, e2, "text"),
 		"δ_z = δ_p · ∂p/∂z + δ_p · ∂p/∂z + δ_q · ∂q/∂z = ",
-		"δ_w = δ_z · ∂z/∂w = ",
+		"∂L/∂w = δ_z · ∂z/∂w = 161 × 2 = 322\n",
 		"Folded: ∂z/∂a = 1 (an add passes its gradient through unchanged), so δ_a = δ_z.")
 	// L = z³ + z², z = 7: ∂L/∂z = 3·49 + 14 = 161, ∂L/∂w = 161·x = 322.
 	if g := d.Grad.Item(); g != 322 {
 		t.Errorf("∂L/∂w = %v, want 322", g)
+	}
+}
+
+// TestExplainDeltaThreeLayer is the note's "Backpropagation에서의 역할" on
+// its three-layer chain (specs/three_layer.yaml): with Delta, explain
+// writes δ3 = ∂L/∂h3, δ2 = δ3 × ∂h3/∂h2, δ1 = δ2 × ∂h2/∂h1 with their
+// numbers instead of the one path, and then ∂L/∂W2 = δ2 × ∂h2/∂W2 and
+// ∂L/∂W1 = δ1 × ∂h1/∂W1 from the same δs. Between h_i and h_(i−1) the spec
+// has z_i = W_i·h_(i−1) + b_i, so each ∂h_i/∂h_(i−1) is two factors,
+// ∂h_i/∂z_i = 1 − h_i² and ∂z_i/∂h_(i−1) = W_i.
+func TestExplainDeltaThreeLayer(t *testing.T) {
+	want := threeLayer().grads
+	e := explainFile(t, "three_layer", backward.ExplainOptions{Wrt: []string{"W1", "W2"}, Delta: true})
+	w1, w2 := e.Derivations[0], e.Derivations[1]
+	for _, d := range e.Derivations {
+		if !d.UseDelta || d.PathCount != 1 || d.Paths != nil {
+			t.Fatalf("∂L/∂%s: δ form %v, %d paths, %d listed; want the δ form of the one path", d.Wrt.Name, d.UseDelta, d.PathCount, len(d.Paths))
+		}
+	}
+	// δ3, δ2, δ1 are δ_h3, δ_h2, δ_h1, with the hand-computed values.
+	deltas := map[string]backward.Delta{}
+	for _, dl := range w1.Deltas {
+		deltas[dl.Node.Name] = dl
+	}
+	for _, name := range []string{"h3", "h2", "h1", "z1"} {
+		dl, ok := deltas[name]
+		if !ok {
+			t.Fatalf("∂L/∂W1 has no δ_%s", name)
+		}
+		if msg := checkTensor(dl.Value, want[name]); msg != "" {
+			t.Errorf("δ_%s: %s", name, msg)
+		}
+	}
+	// ∂L/∂W2 reuses the δs of ∂L/∂W1: its recursion is the first steps of
+	// W1's, node for node and value for value.
+	if len(w2.Deltas) >= len(w1.Deltas) {
+		t.Fatalf("∂L/∂W2 has %d δ steps, ∂L/∂W1 %d; want fewer", len(w2.Deltas), len(w1.Deltas))
+	}
+	for i, dl := range w2.Deltas[:len(w2.Deltas)-1] { // The last is δ_W2.
+		if dl.Node != w1.Deltas[i].Node || dl.Value.Item() != w1.Deltas[i].Value.Item() {
+			t.Errorf("δ step %d: ∂L/∂W2 has δ_%s = %v, ∂L/∂W1 δ_%s = %v", i, dl.Node.Name, dl.Value, w1.Deltas[i].Node.Name, w1.Deltas[i].Value)
+		}
+	}
+	text := format(t, e, "text")
+	mustContain(t, "text", text,
+		"(--delta), from the output down",
+		"  δ_h3 = δ_L · ∂L/∂h3 = 1 × (−2.433485047) = −2.433485047\n",
+		"  δ_z3 = δ_h3 · ∂h3/∂z3 = (−2.433485047) × 0.9530226786 = −2.319166437\n",
+		"  δ_h2 = δ_z3 · ∂z3/∂h2 = (−2.319166437) × (−1.5) = 3.478749656\n",
+		"  δ_z2 = δ_h2 · ∂h2/∂z2 = 3.478749656 × 0.7694492463 = 2.676721301\n",
+		"  δ_h1 = δ_z2 · ∂z2/∂h1 = 2.676721301 × 2 = 5.353442602\n",
+		"  δ_z1 = δ_h1 · ∂h1/∂z1 = 5.353442602 × 0.4199743416 = 2.248308532\n",
+		"∂L/∂W1 = δ_z1 · ∂z1/∂W1 = 2.248308532 × 2 = 4.496617064\n",
+		"∂L/∂W2 = δ_z2 · ∂z2/∂W2 = 2.676721301 × 0.761594156 = 2.0385753\n")
+	if strings.Contains(text, "path 1") || strings.Contains(text, "along 1 path") || strings.Contains(text, "δ_W1") {
+		t.Errorf("the δ form lists the path or gives W1 a δ of its own:\n%s", text)
+	}
+	mustContain(t, "md", format(t, e, "md"),
+		`$$\frac{\partial L}{\partial W_{1}} = \delta_{z_{1}} \cdot \frac{\partial z_{1}}{\partial W_{1}} = 2.248308532 \times 2 = 4.496617064$$`)
+
+	// Without Delta, the one path is listed as before.
+	if d := explainFile(t, "three_layer", backward.ExplainOptions{Wrt: []string{"W1"}}).Derivations[0]; d.UseDelta || len(d.Paths) != 1 {
+		t.Errorf("default: δ form %v, %d paths; want the one path listed", d.UseDelta, len(d.Paths))
 	}
 }
 

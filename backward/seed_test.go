@@ -191,6 +191,9 @@ var seeds = map[string]seed{
 		},
 		noGrad: []string{"Y"},
 	},
+	// 신경망에서의 적용 and Backpropagation에서의 역할: x → h1 → h2 → h3 → L,
+	// h_i = tanh(W_i·h_(i−1) + b_i), L = (h3 − y)²; see threeLayer.
+	"three_layer": threeLayer(),
 	// Extra: one sigmoid neuron, z = 0, a = 0.5, L = 0.25; σ'(0) = 0.25.
 	"sigmoid_neuron": {
 		values: map[string]tw{"wx": scalar(1), "z": scalar(0), "a": scalar(0.5), "L": scalar(0.25)},
@@ -201,6 +204,51 @@ var seeds = map[string]seed{
 		noGrad: []string{"y"},
 		locals: []local{{"z", "a", 0, 0.25}, {"w", "wx", 0, 2}},
 	},
+}
+
+// threeLayer is the three-layer chain of specs/three_layer.yaml worked by
+// hand with x = 2, W1 = 0.25, b1 = 0.5, W2 = 2, b2 = −1, W3 = −1.5,
+// b3 = 0.5, y = 1: ∂h/∂z = 1 − h² for tanh, and the note's δ3 = ∂L/∂h3,
+// δ2 = δ3 × ∂h3/∂h2, δ1 = δ2 × ∂h2/∂h1. Python's math.tanh gives the same
+// numbers to 10 digits: h1 = 0.761594156, h3 = −0.2167425233,
+// L = 1.480462368, δ3 = −2.433485047, δ2 = 3.478749656, δ1 = 5.353442602,
+// ∂L/∂W1 = 4.496617064, ∂L/∂W2 = 2.0385753, ∂L/∂W3 = −1.113564021.
+func threeLayer() seed {
+	x, y := 2.0, 1.0
+	W1, b1, W2, b2, W3, b3 := 0.25, 0.5, 2.0, -1.0, -1.5, 0.5
+	z1 := W1*x + b1 // 1
+	h1 := math.Tanh(z1)
+	z2 := W2*h1 + b2
+	h2 := math.Tanh(z2)
+	z3 := W3*h2 + b3
+	h3 := math.Tanh(z3)
+	d3 := 2 * (h3 - y)     // δ3 = ∂L/∂h3
+	g3 := d3 * (1 - h3*h3) // ∂L/∂z3
+	d2 := g3 * W3          // δ2 = δ3 × ∂h3/∂h2
+	g2 := d2 * (1 - h2*h2) // ∂L/∂z2
+	d1 := g2 * W2          // δ1 = δ2 × ∂h2/∂h1
+	g1 := d1 * (1 - h1*h1) // ∂L/∂z1
+	return seed{
+		values: map[string]tw{
+			"a1": scalar(W1 * x), "z1": scalar(1), "h1": scalar(h1),
+			"z2": scalar(z2), "h2": scalar(h2), "z3": scalar(z3), "h3": scalar(h3),
+			"L": scalar((h3 - y) * (h3 - y)),
+		},
+		grads: map[string]tw{
+			"L": scalar(1), "h3": scalar(d3), "z3": scalar(g3), "a3": scalar(g3), "b3": scalar(g3),
+			"W3": scalar(g3 * h2), "h2": scalar(d2), "z2": scalar(g2), "a2": scalar(g2),
+			"b2": scalar(g2), "W2": scalar(g2 * h1), "h1": scalar(d1), "z1": scalar(g1),
+			"a1": scalar(g1), "b1": scalar(g1), "W1": scalar(g1 * x), "x": scalar(g1 * W1),
+		},
+		noGrad: []string{"y"},
+		locals: []local{
+			{"h3", "L", 0, d3},         // ∂L/∂h3 = 2(h3 − y)
+			{"z3", "h3", 0, 1 - h3*h3}, // tanh′
+			{"h2", "a3", 1, W3},        // ∂z3/∂h2 = W3
+			{"W2", "a2", 0, h1},        // ∂z2/∂W2 = h1
+			{"W1", "a1", 0, x},         // ∂z1/∂W1 = x
+		},
+	}
 }
 
 func near(got, want float64) bool {

@@ -135,8 +135,29 @@ func plainTeX(src string) string {
 		line = strings.ReplaceAll(line, `\]`, "$$")
 		line = strings.ReplaceAll(line, `\section*{`, `\heading{`)
 		line = strings.ReplaceAll(line, `\subsection*{`, `\heading{`)
-		b.WriteString(line + "\n")
+		b.WriteString(wrapTeX(line) + "\n")
 	}
+	return b.String()
+}
+
+// wrapTeX breaks a line longer than star-tex's input buffer (500
+// characters; LaTeX's is far larger) at spaces, which TeX reads the same
+// as line ends. Comments are left alone.
+func wrapTeX(line string) string {
+	const width = 400
+	if strings.HasPrefix(line, "%") {
+		return line
+	}
+	var b strings.Builder
+	for len(line) > width {
+		i := strings.LastIndexByte(line[:width], ' ')
+		if i <= 0 {
+			break
+		}
+		b.WriteString(line[:i] + "\n")
+		line = line[i+1:]
+	}
+	b.WriteString(line)
 	return b.String()
 }
 

@@ -18,6 +18,7 @@ type explainOptions struct {
 	format   string
 	maxPaths int
 	full     bool
+	delta    bool
 	lr       float64
 	steps    int
 	order    int
@@ -32,11 +33,13 @@ func newExplainCmd(s streams) *cobra.Command {
 			"derivation of the output's gradient by the chain rule: every path from the node to the\n" +
 			"output, the local derivative of each factor with its formula and value, the product of\n" +
 			"each path and the sum over paths. Above --max-paths paths it writes the backward (δ)\n" +
-			"recursion instead; tensors get the matrix forms (δ·xᵀ, Wᵀ·δ) with shapes.\n" +
+			"recursion instead, and --delta asks for it whatever the number of paths; tensors get\n" +
+			"the matrix forms (δ·xᵀ, Wᵀ·δ) with shapes.\n" +
 			"Factors of 1 from add nodes are folded into their neighbours, as a derivation by hand\n" +
 			"writes them; --full shows every edge.",
 		Example: "  chainviz explain specs/worked_example.yaml --wrt W1 --format text --lr 0.01\n" +
 			"  chainviz explain specs/fork.yaml > fork.md\n" +
+			"  chainviz explain specs/three_layer.yaml --wrt W1,W2 --delta --format text\n" +
 			"  chainviz explain specs/cubic.yaml --order 2 --format tex",
 		Args: cobra.ExactArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
@@ -48,6 +51,7 @@ func newExplainCmd(s streams) *cobra.Command {
 	f.StringSliceVar(&opts.wrt, "wrt", nil, "derive with respect to these nodes (repeat or separate by commas); default: every leaf with a gradient")
 	f.StringVar(&opts.format, "format", "md", "output format: "+strings.Join(backward.Formats, ", ")+" (Markdown with $$…$$ LaTeX, a LaTeX fragment, plain Unicode)")
 	f.IntVar(&opts.maxPaths, "max-paths", backward.DefaultMaxPaths, "list at most this many paths; above it, write the δ recursion")
+	f.BoolVar(&opts.delta, "delta", false, "write the δ recursion of backpropagation (δ = δ above × local derivative) even when the paths are few enough to list")
 	f.BoolVar(&opts.full, "full", false, "show every edge as its own factor (do not fold the factors of 1 of add nodes)")
 	f.BoolVar(&opts.full, "no-fold", false, "same as --full")
 	f.Float64Var(&opts.lr, "lr", 0, "also show one step of gradient descent on every param with this learning rate")
@@ -79,7 +83,7 @@ func runExplain(s streams, opts *explainOptions) error {
 	}
 	g := a.Graph
 	e, err := backward.Explain(a, backward.ExplainOptions{
-		Wrt: opts.wrt, MaxPaths: opts.maxPaths, Full: opts.full,
+		Wrt: opts.wrt, MaxPaths: opts.maxPaths, Full: opts.full, Delta: opts.delta,
 		LR: opts.lr, Steps: opts.steps, Order: opts.order,
 	})
 	var oe *backward.OptionError
