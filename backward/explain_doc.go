@@ -118,6 +118,9 @@ func substitute(n *graph.Node) string {
 	for i, in := range n.Inputs {
 		names[i] = fmt.Sprintf("QvalQ%dQ", i)
 		v := in.Value.Format(numText)
+		// A negative number gets parentheses, unless the formula already
+		// encloses it, as in tanh(x).
+		pairs = append(pairs, "("+names[i]+")", "("+v+")")
 		if in.Value.IsScalar() && in.Value.Item() < 0 {
 			v = "(" + v + ")"
 		}
