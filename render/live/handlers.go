@@ -88,7 +88,13 @@ func (s *Server) handleExplain(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if err != nil {
-		res["error"] = err.Error()
+		// Explain words option errors for the command line ("--wrt x: …");
+		// the page asked for a node, not a flag.
+		msg := err.Error()
+		if rest, ok := strings.CutPrefix(msg, "--wrt "+q.Get("node")+": "); ok {
+			msg = rest
+		}
+		res["error"] = msg
 	}
 	writeJSON(w, res)
 }
