@@ -47,7 +47,15 @@ func SVG(dot []byte) ([]byte, error) {
 	if err := checkSVG(out); err != nil {
 		return nil, err
 	}
-	return withFallbackFonts(out), nil
+	return preserveSpaces(withFallbackFonts(out)), nil
+}
+
+// preserveSpaces marks the white space of every text element as
+// significant. Graphviz writes each run of a label in its own <text>, and a
+// browser drops the space that begins a run ("red" + " gradient" would read
+// "redgradient"); the PNG rasterizer keeps it either way.
+func preserveSpaces(svg []byte) []byte {
+	return bytes.ReplaceAll(svg, []byte("<text "), []byte(`<text xml:space="preserve" `))
 }
 
 // withFallbackFonts names fallback fonts after DejaVu Sans in the SVG, for

@@ -170,7 +170,7 @@ const ATTRS = new Set(['id', 'class', 'd', 'points', 'x', 'y', 'x1', 'x2', 'y1',
   'rx', 'ry', 'dx', 'dy', 'width', 'height', 'viewBox', 'transform', 'fill', 'fill-opacity', 'stroke',
   'stroke-width', 'stroke-dasharray', 'stroke-opacity', 'stroke-linecap', 'stroke-linejoin', 'opacity',
   'font-family', 'font-size', 'font-weight', 'font-style', 'text-anchor', 'text-decoration',
-  'baseline-shift', 'dominant-baseline', 'preserveAspectRatio']);
+  'baseline-shift', 'dominant-baseline', 'preserveAspectRatio', 'xml:space']);
 
 // sanitize removes every element and attribute outside the allowlists:
 // no script, no foreignObject, no event handler, no link.
