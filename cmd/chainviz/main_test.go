@@ -49,6 +49,8 @@ func TestScripts(t *testing.T) {
 			switch cond {
 			case "race":
 				return raceEnabled, nil
+			case "root":
+				return os.Geteuid() == 0, nil
 			}
 			return false, fmt.Errorf("unknown condition %q", cond)
 		},
@@ -58,6 +60,9 @@ func TestScripts(t *testing.T) {
 			"notmp":    cmdNoTemp,
 			"maxrss":   cmdMaxRSS,
 			"waitfile": cmdWaitFile,
+			"emptydir": cmdEmptyDir,
+			"private":  cmdPrivate,
+			"asnobody": cmdAsNobody,
 		},
 	})
 }
