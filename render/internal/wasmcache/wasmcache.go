@@ -81,12 +81,18 @@ func privateDir() (string, error) {
 	if err := checkBase(base); err != nil {
 		return "", err
 	}
+	// The chainviz folder may hold other caches and be readable by others;
+	// no one else may change it. The folders below it are private.
 	d := filepath.Join(base, "chainviz")
-	for _, p := range []string{d, filepath.Join(d, "wasm"), filepath.Join(d, "wasm", "go-graphviz")} {
+	for i, p := range []string{d, filepath.Join(d, "wasm"), filepath.Join(d, "wasm", "go-graphviz")} {
 		if err := os.Mkdir(p, 0o700); err != nil && !errors.Is(err, os.ErrExist) {
 			return "", err
 		}
-		if err := checkOwn(p); err != nil {
+		closed := os.FileMode(0o077)
+		if i == 0 {
+			closed = 0o022
+		}
+		if err := checkOwn(p, closed); err != nil {
 			return "", err
 		}
 	}
@@ -94,8 +100,8 @@ func privateDir() (string, error) {
 }
 
 // checkOwn fails unless p is a real folder (not a symbolic link) owned by
-// the effective user, which no one else can read or write.
-func checkOwn(p string) error {
+// the effective user, with none of the permission bits closed set.
+func checkOwn(p string, closed os.FileMode) error {
 	st, err := lstat(p)
 	if err != nil {
 		return err
@@ -106,7 +112,7 @@ func checkOwn(p string) error {
 	if int(st.Uid) != os.Geteuid() {
 		return errors.New(p + " belongs to another user")
 	}
-	if st.Mode&0o077 != 0 {
+	if os.FileMode(st.Mode)&closed != 0 {
 		return errors.New(p + " is open to other users")
 	}
 	return nil
