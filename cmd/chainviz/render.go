@@ -94,6 +94,13 @@ func runRender(s streams, cmd *cobra.Command, opts *renderOptions) error {
 		return renderInSlices(s, cmd, specs)
 	}
 	defer onInterrupt(s)()
+	if opts.batchChild {
+		// The parent may die without passing a signal on.
+		watchParent(func() {
+			render.RemovePartialFiles()
+			os.Exit(130)
+		})
+	}
 	var cfg render.Config
 	if opts.formats != "" {
 		if cfg.Formats, err = render.ParseFormats(opts.formats); err != nil {

@@ -13,6 +13,8 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+
+	"github.com/chainviz/chainviz/render"
 )
 
 // batchSlice is the most specs one process renders. go-graphviz's
@@ -79,6 +81,10 @@ func renderInSlices(s streams, cmd *cobra.Command, specs []string) error {
 			for slice := range next {
 				args := append(append([]string{"render", "--batch-child"}, flags...), "--")
 				c := exec.Command(exe, append(args, slice...)...)
+				// A child removes its partial files and ends when this
+				// process dies, even by SIGKILL.
+				c.Env = childEnv()
+				c.SysProcAttr = childAttr(termOnParentDeath)
 				c.Stderr = errw
 				out, _ := c.StdoutPipe()
 				mu.Lock()
@@ -86,7 +92,7 @@ func renderInSlices(s streams, cmd *cobra.Command, specs []string) error {
 					mu.Unlock()
 					continue
 				}
-				err := c.Start()
+				err := render.StartChild(c)
 				if err == nil {
 					children[c] = true
 				} else {
