@@ -21,6 +21,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/chainviz/chainviz/backward"
@@ -70,6 +71,13 @@ type Server struct {
 	good map[string]*specView
 	// building holds the builds under way, by key and source hash.
 	building map[string]*building
+
+	// pngSlots holds a token per PNG being drawn (see renderPNG), and
+	// pngWaiting counts the requests waiting for one.
+	pngSlots   chan struct{}
+	pngWaiting atomic.Int64
+	// drawPNG draws a PNG download.
+	drawPNG func(*backward.Annotated, render.View) ([]byte, error)
 }
 
 // building is a view being built, which requests for the same source wait
@@ -101,7 +109,8 @@ func New(dir string, opts Options) (*Server, error) {
 		return nil, err
 	}
 	return &Server{files: files, opts: opts, limits: lim, watcher: w, events: newBroker(),
-		done: make(chan struct{}), cache: map[string]cached{}, good: map[string]*specView{}, building: map[string]*building{}}, nil
+		done: make(chan struct{}), cache: map[string]cached{}, good: map[string]*specView{}, building: map[string]*building{},
+		pngSlots: make(chan struct{}, maxPNGRenders), drawPNG: drawPNG}, nil
 }
 
 // Watch sends a change event to every open page when specs change, until
