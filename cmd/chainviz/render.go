@@ -121,7 +121,7 @@ func runRender(s streams, cmd *cobra.Command, opts *renderOptions) error {
 	}
 	cfg.Options.Precision, cfg.PNGScale = opts.precision, opts.scale
 	cfg.Drawings = opts.drawings()
-	cfg.Out, cfg.Errors = opts.out, s.err
+	cfg.Out, cfg.Errors, cfg.Warnings = opts.out, s.err, warnWriter{s}
 	if len(specs) > 3 && isTerminal(s.err) && !s.ui.quiet {
 		cfg.Progress = s.err
 	}
@@ -185,6 +185,14 @@ func onInterrupt(s streams) func() {
 		signal.Stop(sig)
 		close(done)
 	}
+}
+
+// warnWriter prints each line written to it as a warning, unless --quiet.
+type warnWriter struct{ s streams }
+
+func (w warnWriter) Write(p []byte) (int, error) {
+	warnf(w.s, "%s", strings.TrimSuffix(string(p), "\n"))
+	return len(p), nil
 }
 
 // isTerminal reports whether w is a terminal, for progress lines.
