@@ -288,19 +288,25 @@ func (s *Server) view(rel string, view render.View) (*specView, error) {
 	if b, ok := s.building[bkey]; ok {
 		s.mu.Unlock()
 		<-b.done
+		if b.view == nil {
+			return nil, errors.New("the spec could not be drawn (internal error)")
+		}
 		return b.view, nil
 	}
 	b := &building{done: make(chan struct{})}
 	s.building[bkey] = b
 	s.mu.Unlock()
+	// The waiters are released even if build panics.
+	defer func() {
+		s.mu.Lock()
+		delete(s.building, bkey)
+		s.mu.Unlock()
+		close(b.done)
+	}()
 	v := s.build(rel, src, view)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	defer func() {
-		b.view = v
-		delete(s.building, bkey)
-		close(b.done)
-	}()
+	defer func() { b.view = v }()
 	s.cache[key] = cached{sum: sum, view: v}
 	if v.OK {
 		s.good[key] = v
