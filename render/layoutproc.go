@@ -55,9 +55,9 @@ func (e *LayoutTimeoutError) Error() string {
 	if e.Option != "" {
 		raise = "raise it with " + e.Option
 	}
-	return fmt.Sprintf("the layout was stopped after %v, its time limit: Graphviz takes very long on some graphs "+
-		"(one node feeding many others, many edges between the same nodes); draw less "+
-		"(fewer nodes, or merge a node's uses into one op; the forward view has fewer labels) or %s", e.Limit, raise)
+	return fmt.Sprintf("the layout was stopped after %v, its time limit: Graphviz takes very long on some graphs, "+
+		"such as one node feeding many others in a long chain; draw fewer nodes (split the spec, or write a "+
+		"constant as a number in each op: each number is a node of its own) or %s", e.Limit, raise)
 }
 
 // LayoutPool lays out DOT text in child processes, at most a given number
