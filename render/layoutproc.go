@@ -142,7 +142,7 @@ func (p *LayoutPool) Layout(dot []byte) ([]byte, error) {
 }
 
 // Close stops every child and makes later layouts fail; layouts under
-// way fail too.
+// way fail too. It waits for the idle children to end.
 func (p *LayoutPool) Close() {
 	p.closed.Store(true)
 	p.mu.Lock()
@@ -150,6 +150,18 @@ func (p *LayoutPool) Close() {
 		c.cmd.Process.Kill()
 	}
 	p.mu.Unlock()
+	var stopped int
+	for range cap(p.idle) {
+		select {
+		case c := <-p.idle:
+			p.stop(c)
+			stopped++
+		default:
+		}
+	}
+	for range stopped {
+		p.idle <- nil
+	}
 }
 
 // start starts a child and waits for its greeting.

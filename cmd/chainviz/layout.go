@@ -57,6 +57,15 @@ func useLayoutProcesses(d time.Duration) {
 	layouts.SetTimeout(d)
 }
 
+// exit ends the process with code, after stopping the layout processes
+// (which would die with it anyway, but unwaited for).
+func exit(code int) {
+	if layouts != nil {
+		layouts.Close()
+	}
+	os.Exit(code)
+}
+
 // newLayoutChild returns the command of a layout child process: this
 // program, named chainviz (which the tests' binary needs to act as it),
 // running the hidden layout command.

@@ -19,7 +19,7 @@ import (
 // its own exit status and streams.
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		"chainviz": func() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
+		"chainviz": main,
 	})
 }
 
