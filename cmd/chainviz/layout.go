@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"os/exec"
+	"os/signal"
 	"runtime"
 	"strconv"
 	"sync"
@@ -34,6 +35,11 @@ func newLayoutCmd(s streams) *cobra.Command {
 			// Graphviz's code is not preempted: a second thread keeps
 			// the watch on the parent going during a layout.
 			runtime.GOMAXPROCS(max(2, runtime.GOMAXPROCS(0)))
+			// Ctrl-C reaches the whole process group: the parent handles
+			// it (removing its partial files) and this process ends with
+			// the parent, not before it, which the parent would report as
+			// a failed layout.
+			signal.Ignore(os.Interrupt)
 			watchParent(func() { os.Exit(1) })
 			return render.ServeLayouts(s.in, s.out)
 		},
