@@ -70,7 +70,9 @@ func runServe(ctx context.Context, s streams, opts *serveOptions) error {
 	loopback := isLoopback(host)
 	allow := opts.allowHosts
 	if !loopback {
-		allow = append(ownHosts(), allow...)
+		// The name --addr gives is one of the machine's, whatever it
+		// resolves to.
+		allow = append(append(ownHosts(), host), allow...)
 	}
 	srv, err := live.New(opts.dir, live.Options{Limits: *s.limits, AllowHosts: allow, Errors: s.err})
 	if err != nil {
