@@ -70,9 +70,13 @@ func runServe(ctx context.Context, s streams, opts *serveOptions) error {
 	loopback := isLoopback(host)
 	allow := opts.allowHosts
 	if !loopback {
-		// The name --addr gives is one of the machine's, whatever it
-		// resolves to.
-		allow = append(append(ownHosts(), host), allow...)
+		// The name --addr gives, if any, is one of the machine's,
+		// whatever it resolves to.
+		own := ownHosts()
+		if host != "" {
+			own = append(own, host)
+		}
+		allow = append(own, allow...)
 	}
 	srv, err := live.New(opts.dir, live.Options{Limits: *s.limits, AllowHosts: allow, Errors: s.err})
 	if err != nil {
