@@ -106,10 +106,18 @@ func TestAnimateBrowser(t *testing.T) {
 	if got := js(`document.getAnimations().filter((a) => a.animationName === 'cv-show' && a.playState === 'running').length`); got != strconv.Itoa(n) {
 		t.Fatalf("%s running cv-show animations, want %d", got, n)
 	}
+	// The browser's clock is polled until it moves, for at most 10 s: a
+	// loaded machine may not advance it for a while, but a stopped
+	// animation never does.
 	t0, _ := strconv.ParseFloat(js(`document.getAnimations()[0].currentTime`), 64)
-	time.Sleep(150 * time.Millisecond)
-	if t1, _ := strconv.ParseFloat(js(`document.getAnimations()[0].currentTime`), 64); !(t1 > t0) {
-		t.Errorf("the animation does not advance: currentTime %g ms, then %g ms", t0, t1)
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		t1, _ := strconv.ParseFloat(js(`document.getAnimations()[0].currentTime`), 64)
+		if t1 > t0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the animation does not advance: currentTime %g ms, still %g ms after 10 s", t0, t1)
+		}
 	}
 
 	// Paused and seeked to the middle of each slot, and to its end, the

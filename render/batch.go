@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/chainviz/chainviz/backward"
@@ -36,6 +37,9 @@ type Config struct {
 	Drawings Drawing
 	// Errors receives one report per failed spec; nil discards them.
 	Errors io.Writer
+	// Warnings receives a line per spec whose PNG cannot draw some of its
+	// text (see UndrawableText); nil discards them.
+	Warnings io.Writer
 	// Progress, when not nil, receives a progress line that is rewritten
 	// in place as the batch goes (meant for a terminal).
 	Progress io.Writer
@@ -198,6 +202,11 @@ func renderOne(in Input, dir, file string, fs []Format, cfg Config, used map[str
 	outs, err := cfg.Drawings.render(a, fs, cfg.Options, cfg.PNGScale)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", in.Name, err)
+	}
+	if cfg.Warnings != nil && slices.Contains(fs, FormatPNG) {
+		if rs := UndrawableText(a); len(rs) > 0 {
+			fmt.Fprintf(cfg.Warnings, "%s: warning: %s\n", in.Name, undrawableWarning(rs))
+		}
 	}
 	if dir != "" {
 		if err := os.MkdirAll(dir, 0o755); err != nil {

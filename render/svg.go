@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 
 	"github.com/goccy/go-graphviz"
 )
@@ -39,8 +40,18 @@ var layoutFormats = map[graphviz.Format]bool{
 // SVG lays out DOT text with Graphviz and returns the SVG. The output is
 // deterministic: the same DOT gives the same bytes. It is safe for
 // concurrent use (calls are serialized) and never panics.
+//
+// When UseLayoutPool has set a pool, the layout runs in one of its child
+// processes, within its time limit; otherwise it runs in this process,
+// without a limit.
 func SVG(dot []byte) ([]byte, error) {
-	out, err := runGraphviz(dot, graphviz.SVG)
+	var out []byte
+	var err error
+	if p := layoutPool.Load(); p != nil {
+		out, err = p.Layout(dot)
+	} else {
+		out, err = runGraphviz(dot, graphviz.SVG)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -49,6 +60,13 @@ func SVG(dot []byte) ([]byte, error) {
 	}
 	return preserveSpaces(withFallbackFonts(out)), nil
 }
+
+// layoutPool, when set, runs the layouts of SVG.
+var layoutPool atomic.Pointer[LayoutPool]
+
+// UseLayoutPool makes SVG lay out in p's child processes, or in this
+// process again when p is nil. Commands set it once, before rendering.
+func UseLayoutPool(p *LayoutPool) { layoutPool.Store(p) }
 
 // preserveSpaces marks the white space of every text element as
 // significant. Graphviz writes each run of a label in its own <text>, and a

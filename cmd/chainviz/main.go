@@ -13,10 +13,11 @@ import (
 
 	"github.com/chainviz/chainviz/backward"
 	"github.com/chainviz/chainviz/graph"
+	"github.com/chainviz/chainviz/render"
 )
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+	exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 
 // streams are the standard streams a command uses, so that commands can be
@@ -104,6 +105,19 @@ func newRootCmd(s streams) *cobra.Command {
 	pf.IntVar(&s.limits.MaxNodes, "max-nodes", graph.DefaultLimits.MaxNodes, "largest number of inputs, params and nodes in a spec")
 	pf.IntVar(&s.limits.MaxElements, "max-elements", graph.DefaultLimits.MaxElements, "largest number of elements of one tensor")
 	pf.BoolVarP(&s.ui.quiet, "quiet", "q", false, "print no warnings and no progress")
+	layoutTimeout := pf.Duration("layout-timeout", render.DefaultLayoutTimeout, "time limit of one Graphviz layout (a diagram, or a frame of --frames)")
+	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
+		if cmd.Name() == layoutCommand {
+			return nil
+		}
+		if *layoutTimeout <= 0 {
+			return fmt.Errorf("--layout-timeout must be positive, such as 10s or 1m")
+		}
+		// Layouts run in child processes, which are killed at the time
+		// limit: a layout cannot be stopped inside this process.
+		useLayoutProcesses(*layoutTimeout)
+		return nil
+	}
 	root.AddCommand(newAnnotateCmd(s))
 	root.AddCommand(newExplainCmd(s))
 	root.AddCommand(newCheckCmd(s))
@@ -113,6 +127,7 @@ func newRootCmd(s streams) *cobra.Command {
 	root.AddCommand(newWatchCmd(s))
 	root.AddCommand(newSchemaCmd(s))
 	root.AddCommand(newCompletionCmd(s))
+	root.AddCommand(newLayoutCmd(s))
 	return root
 }
 

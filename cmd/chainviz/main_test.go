@@ -19,7 +19,7 @@ import (
 // its own exit status and streams.
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		"chainviz": func() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
+		"chainviz": main,
 	})
 }
 
@@ -45,12 +45,24 @@ func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:                dir,
 		RequireUniqueNames: true,
+		Condition: func(cond string) (bool, error) {
+			switch cond {
+			case "race":
+				return raceEnabled, nil
+			case "root":
+				return os.Geteuid() == 0, nil
+			}
+			return false, fmt.Errorf("unknown condition %q", cond)
+		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"status":   cmdStatus,
 			"genspecs": cmdGenSpecs,
 			"notmp":    cmdNoTemp,
 			"maxrss":   cmdMaxRSS,
 			"waitfile": cmdWaitFile,
+			"emptydir": cmdEmptyDir,
+			"private":  cmdPrivate,
+			"asnobody": cmdAsNobody,
 		},
 	})
 }
@@ -123,6 +135,10 @@ func cmdMaxRSS(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	limit, err := strconv.Atoi(args[0])
 	ts.Check(err)
+	if raceEnabled {
+		ts.Logf("maxrss: not checked under the race detector, which multiplies memory use")
+		return
+	}
 	var mb int
 	for _, line := range strings.Split(ts.ReadFile("stderr"), "\n") {
 		if _, err := fmt.Sscanf(line, "peak RSS of a slice: %d MB", &mb); err == nil {

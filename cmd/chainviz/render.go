@@ -94,6 +94,13 @@ func runRender(s streams, cmd *cobra.Command, opts *renderOptions) error {
 		return renderInSlices(s, cmd, specs)
 	}
 	defer onInterrupt(s)()
+	if opts.batchChild {
+		// The parent may die without passing a signal on.
+		watchParent(func() {
+			render.RemovePartialFiles()
+			os.Exit(130)
+		})
+	}
 	var cfg render.Config
 	if opts.formats != "" {
 		if cfg.Formats, err = render.ParseFormats(opts.formats); err != nil {
@@ -114,7 +121,7 @@ func runRender(s streams, cmd *cobra.Command, opts *renderOptions) error {
 	}
 	cfg.Options.Precision, cfg.PNGScale = opts.precision, opts.scale
 	cfg.Drawings = opts.drawings()
-	cfg.Out, cfg.Errors = opts.out, s.err
+	cfg.Out, cfg.Errors, cfg.Warnings = opts.out, s.err, warnWriter{s}
 	if len(specs) > 3 && isTerminal(s.err) && !s.ui.quiet {
 		cfg.Progress = s.err
 	}
@@ -178,6 +185,14 @@ func onInterrupt(s streams) func() {
 		signal.Stop(sig)
 		close(done)
 	}
+}
+
+// warnWriter prints each line written to it as a warning, unless --quiet.
+type warnWriter struct{ s streams }
+
+func (w warnWriter) Write(p []byte) (int, error) {
+	warnf(w.s, "%s", strings.TrimSuffix(string(p), "\n"))
+	return len(p), nil
 }
 
 // isTerminal reports whether w is a terminal, for progress lines.

@@ -13,6 +13,10 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+	"gopkg.in/yaml.v3"
+
+	"github.com/chainviz/chainviz/graph"
+	"github.com/chainviz/chainviz/render"
 )
 
 // batchSlice is the most specs one process renders. go-graphviz's
@@ -42,6 +46,11 @@ func renderInSlices(s streams, cmd *cobra.Command, specs []string) error {
 	cmd.Flags().Visit(func(f *pflag.Flag) {
 		flags = append(flags, "--"+f.Name+"="+f.Value.String())
 	})
+	all := len(specs)
+	specs, dups := dropNameCollisions(specs, *s.limits)
+	for _, d := range dups {
+		fmt.Fprintln(s.err, d)
+	}
 	var slices [][]string
 	for i := 0; i < len(specs); i += batchSlice {
 		slices = append(slices, specs[i:min(i+batchSlice, len(specs))])
@@ -79,6 +88,10 @@ func renderInSlices(s streams, cmd *cobra.Command, specs []string) error {
 			for slice := range next {
 				args := append(append([]string{"render", "--batch-child"}, flags...), "--")
 				c := exec.Command(exe, append(args, slice...)...)
+				// A child removes its partial files and ends when this
+				// process dies, even by SIGKILL.
+				c.Env = childEnv()
+				c.SysProcAttr = childAttr(termOnParentDeath)
 				c.Stderr = errw
 				out, _ := c.StdoutPipe()
 				mu.Lock()
@@ -86,7 +99,7 @@ func renderInSlices(s streams, cmd *cobra.Command, specs []string) error {
 					mu.Unlock()
 					continue
 				}
-				err := c.Start()
+				err := render.StartChild(c)
 				if err == nil {
 					children[c] = true
 				} else {
@@ -128,7 +141,8 @@ func renderInSlices(s streams, cmd *cobra.Command, specs []string) error {
 		// For the memory test: the peak resident set of the largest slice.
 		fmt.Fprintf(s.err, "peak RSS of a slice: %d MB\n", peak/1024)
 	}
-	msg := fmt.Sprintf("rendered %d of %d specs into %d files", total.ok, len(specs), total.files)
+	total.failed += len(dups)
+	msg := fmt.Sprintf("rendered %d of %d specs into %d files", total.ok, all, total.files)
 	if total.failed > 0 {
 		msg += fmt.Sprintf("; %d failed", total.failed)
 	}
@@ -139,6 +153,54 @@ func renderInSlices(s streams, cmd *cobra.Command, specs []string) error {
 		return specError{errReported}
 	}
 	return nil
+}
+
+// dropNameCollisions returns specs without those whose name is the name
+// of an earlier spec, and an error for each of them. Child processes
+// render different slices, so they cannot see that two of their specs
+// would write the same files: the names are read here first. Only the
+// name is read; a spec that cannot be read or parsed is left to its child,
+// which reports why.
+func dropNameCollisions(specs []string, lim graph.Limits) (kept []string, dups []error) {
+	maxSize := int64(lim.MaxFileSize)
+	if maxSize <= 0 {
+		maxSize = int64(graph.DefaultLimits.MaxFileSize)
+	}
+	used := map[string]string{}
+	for _, path := range specs {
+		name, ok := specName(path, maxSize)
+		if !ok {
+			kept = append(kept, path)
+			continue
+		}
+		if other, taken := used[name]; taken {
+			dups = append(dups, fmt.Errorf("%s: name %q is also the name of %s; its files would be overwritten", path, name, other))
+			continue
+		}
+		used[name] = path
+		kept = append(kept, path)
+	}
+	return kept, dups
+}
+
+// specName reads the name of the spec at path, a regular file of at most
+// maxSize bytes.
+func specName(path string, maxSize int64) (string, bool) {
+	info, err := os.Stat(path)
+	if err != nil || !info.Mode().IsRegular() || info.Size() > maxSize {
+		return "", false
+	}
+	src, err := os.ReadFile(path)
+	if err != nil || int64(len(src)) > maxSize {
+		return "", false
+	}
+	var doc struct {
+		Name string `yaml:"name"`
+	}
+	if yaml.Unmarshal(src, &doc) != nil || doc.Name == "" {
+		return "", false
+	}
+	return doc.Name, true
 }
 
 // readSliceResult reads a child's counts from its standard output.

@@ -18,6 +18,9 @@ import (
 type serveOptions struct {
 	dir  string
 	addr string
+	// allowHosts are host names requests may be addressed to besides the
+	// machine's own (--allow-host).
+	allowHosts []string
 }
 
 func newServeCmd(s streams) *cobra.Command {
@@ -47,6 +50,7 @@ func newServeCmd(s streams) *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&opts.addr, "addr", "127.0.0.1:7878", "address to listen on (host:port); a host other than the loopback one exposes the specs to the network")
+	cmd.Flags().StringSliceVar(&opts.allowHosts, "allow-host", nil, "a host name (or address) requests may be addressed to, besides this machine's own names and addresses; repeat or separate with commas")
 	return cmd
 }
 
@@ -64,7 +68,17 @@ func runServe(ctx context.Context, s streams, opts *serveOptions) error {
 		return fmt.Errorf("--addr %s: %v", opts.addr, err)
 	}
 	loopback := isLoopback(host)
-	srv, err := live.New(opts.dir, live.Options{Limits: *s.limits, AnyHost: !loopback, Errors: s.err})
+	allow := opts.allowHosts
+	if !loopback {
+		// The name --addr gives, if any, is one of the machine's,
+		// whatever it resolves to.
+		own := ownHosts()
+		if host != "" {
+			own = append(own, host)
+		}
+		allow = append(own, allow...)
+	}
+	srv, err := live.New(opts.dir, live.Options{Limits: *s.limits, AllowHosts: allow, Errors: s.err})
 	if err != nil {
 		return fmt.Errorf("%s: %v", opts.dir, err)
 	}
@@ -78,6 +92,26 @@ func runServe(ctx context.Context, s streams, opts *serveOptions) error {
 	}
 	fmt.Fprintf(s.out, "serving %s at http://%s/ (Ctrl-C to stop)\n", opts.dir, ln.Addr())
 	return srv.Serve(ctx, ln)
+}
+
+// ownHosts returns the machine's own names and addresses: its host name
+// and the addresses of its network interfaces. Requests addressed to any
+// other name are refused (a DNS rebinding attack would use one).
+func ownHosts() []string {
+	var hosts []string
+	if name, err := os.Hostname(); err == nil && name != "" {
+		hosts = append(hosts, name)
+		if short, _, ok := strings.Cut(name, "."); ok {
+			hosts = append(hosts, short)
+		}
+	}
+	addrs, _ := net.InterfaceAddrs()
+	for _, a := range addrs {
+		if ipnet, ok := a.(*net.IPNet); ok {
+			hosts = append(hosts, ipnet.IP.String())
+		}
+	}
+	return hosts
 }
 
 // isLoopback reports whether host names only the loopback interface; an

@@ -70,3 +70,45 @@ func TestIsLoopback(t *testing.T) {
 		}
 	}
 }
+
+// TestServeAllInterfacesHostCheck serves on every interface: requests
+// addressed to the machine's own names and addresses, and to the names of
+// --allow-host, are answered; any other Host is refused, as a DNS
+// rebinding attack would send.
+func TestServeAllInterfacesHostCheck(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "w.yaml"), []byte(watchSpec), 0o644)
+	out, errw := &syncBuffer{}, &syncBuffer{}
+	s := streams{out: out, err: errw, limits: &graph.Limits{}, ui: &ui{}}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- runServe(ctx, s, &serveOptions{dir: dir, addr: "0.0.0.0:0", allowHosts: []string{"box.example"}})
+	}()
+	t.Cleanup(func() { cancel(); <-done })
+	url := regexp.MustCompile(`at http://[^ ]*:(\d+)/ \(Ctrl-C to stop\)`)
+	eventually(t, "the address", func() bool { return url.MatchString(out.String()) },
+		func() string { return out.String() + errw.String() })
+	port := url.FindStringSubmatch(out.String())[1]
+	hostname, _ := os.Hostname()
+	for host, want := range map[string]int{
+		"localhost:" + port:    http.StatusOK,
+		"box.example:" + port:  http.StatusOK,
+		"BOX.example.":         http.StatusOK,
+		hostname + ":" + port:  http.StatusOK,
+		"evil.example:" + port: http.StatusForbidden,
+		"evil.example":         http.StatusForbidden,
+		"box.example.evil.com": http.StatusForbidden,
+	} {
+		req, _ := http.NewRequest("GET", "http://127.0.0.1:"+port+"/api/specs", nil)
+		req.Host = host
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Errorf("Host %q: status %d, want %d", host, resp.StatusCode, want)
+		}
+	}
+}

@@ -76,8 +76,9 @@ func runTest(s streams, opts *testOptions) error {
 		}
 	}
 	passed, failed := 0, 0
+	used := map[string]string{} // Golden name → the spec that has it.
 	for _, path := range specs {
-		if ok := testOne(s, opts, path); ok {
+		if ok := testOne(s, opts, path, used); ok {
 			passed++
 		} else {
 			failed++
@@ -95,13 +96,21 @@ func runTest(s streams, opts *testOptions) error {
 }
 
 // testOne checks (or updates) one spec's golden file, printing what differs.
-func testOne(s streams, opts *testOptions, path string) bool {
+// used maps the name of each spec tested so far to its path: two specs of
+// one name would share their golden files.
+func testOne(s streams, opts *testOptions, path string, used map[string]string) bool {
 	a, err := annotateSpec(s, path)
 	if err != nil {
 		fmt.Fprintln(s.err, err)
 		fmt.Fprintf(s.out, "FAIL %s: the spec does not load or cannot be differentiated\n", path)
 		return false
 	}
+	if other, ok := used[a.Graph.Name]; ok {
+		fmt.Fprintf(s.out, "FAIL %s: name %q is also the name of %s; they would share the golden files %s.*\n",
+			path, a.Graph.Name, other, filepath.Join(opts.golden, a.Graph.Name))
+		return false
+	}
+	used[a.Graph.Name] = path
 	if opts.svg && !testSVG(s, opts, path, a) {
 		return false
 	}

@@ -75,7 +75,7 @@ func runWatch(ctx context.Context, s streams, opts *watchOptions) error {
 	if opts.debounce < 0 {
 		return fmt.Errorf("--debounce must not be negative, found %v", opts.debounce)
 	}
-	cfg.Out = opts.out
+	cfg.Out, cfg.Warnings = opts.out, warnWriter{s}
 	info, err := os.Stat(opts.path)
 	if err != nil {
 		return fmt.Errorf("%s: %v", opts.path, unwrapPathError(err))

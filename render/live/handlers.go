@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
@@ -136,6 +137,8 @@ func (s *Server) handleDownload(w http.ResponseWriter, r *http.Request) {
 				err = e.Write(&b, "md")
 				data = b.Bytes()
 			}
+		} else if format == "png" {
+			data, err = s.renderPNG(r, a, view)
 		} else {
 			var out [][]byte
 			out, err = render.Render(a, []render.Format{render.Format(format)}, render.Options{View: view}, 0)
@@ -153,6 +156,44 @@ func (s *Server) handleDownload(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", ctype)
 	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", a.Graph.Name+"."+format))
 	w.Write(data)
+}
+
+// maxPNGRenders is the most PNG downloads rasterized at a time; the others
+// wait. A PNG of a large diagram takes tens of megabytes while it is drawn.
+const maxPNGRenders = 2
+
+// renderPNG draws a's diagram as a PNG, at most maxPNGRenders at a time,
+// and hands the memory back to the system after the last of a burst. It
+// fails when the request is cancelled while it waits.
+func (s *Server) renderPNG(r *http.Request, a *backward.Annotated, view render.View) ([]byte, error) {
+	s.pngWaiting.Add(1)
+	select {
+	case s.pngSlots <- struct{}{}:
+		s.pngWaiting.Add(-1)
+	case <-r.Context().Done():
+		s.pngWaiting.Add(-1)
+		return nil, r.Context().Err()
+	}
+	defer func() {
+		<-s.pngSlots
+		if len(s.pngSlots) == 0 && s.pngWaiting.Load() == 0 {
+			debug.FreeOSMemory()
+		}
+	}()
+	out, err := s.drawPNG(a, view)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// drawPNG rasterizes a's diagram; tests replace it.
+func drawPNG(a *backward.Annotated, view render.View) ([]byte, error) {
+	out, err := render.Render(a, []render.Format{render.FormatPNG}, render.Options{View: view}, 0)
+	if err != nil {
+		return nil, err
+	}
+	return out[0], nil
 }
 
 // keepAlive is how often an idle event stream sends a comment, so that

@@ -21,6 +21,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/chainviz/chainviz/backward"
@@ -36,11 +37,13 @@ type Options struct {
 	// Limits bound the work one spec may ask for; zero fields mean
 	// graph.DefaultLimits.
 	Limits graph.Limits
-	// AnyHost accepts requests whatever their Host header. By default only
-	// localhost, 127.0.0.1 and ::1 are accepted, so that a web site cannot
-	// reach the server through a DNS name it rebinds to the loopback
-	// address. Set it when listening on another interface on purpose.
-	AnyHost bool
+	// AllowHosts lists the host names and addresses, besides localhost,
+	// 127.0.0.1 and ::1, that requests may be addressed to (their Host
+	// header, without the port; names compare without case). Only these
+	// are accepted, so that a web site cannot reach the server through a
+	// DNS name it rebinds to one of the machine's addresses. List the
+	// machine's own names when listening on another interface on purpose.
+	AllowHosts []string
 	// Debounce is the watcher's quiet period; zero means DefaultDebounce.
 	Debounce time.Duration
 	// Errors, when not nil, receives a line for each failure of the file
@@ -66,6 +69,22 @@ type Server struct {
 	// good holds the last view without errors of each spec and view, shown
 	// while the file is broken.
 	good map[string]*specView
+	// building holds the builds under way, by key and source hash.
+	building map[string]*building
+
+	// pngSlots holds a token per PNG being drawn (see renderPNG), and
+	// pngWaiting counts the requests waiting for one.
+	pngSlots   chan struct{}
+	pngWaiting atomic.Int64
+	// drawPNG draws a PNG download.
+	drawPNG func(*backward.Annotated, render.View) ([]byte, error)
+}
+
+// building is a view being built, which requests for the same source wait
+// for.
+type building struct {
+	done chan struct{}
+	view *specView
 }
 
 type cached struct {
@@ -90,7 +109,8 @@ func New(dir string, opts Options) (*Server, error) {
 		return nil, err
 	}
 	return &Server{files: files, opts: opts, limits: lim, watcher: w, events: newBroker(),
-		done: make(chan struct{}), cache: map[string]cached{}, good: map[string]*specView{}}, nil
+		done: make(chan struct{}), cache: map[string]cached{}, good: map[string]*specView{}, building: map[string]*building{},
+		pngSlots: make(chan struct{}, maxPNGRenders), drawPNG: drawPNG}, nil
 }
 
 // Watch sends a change event to every open page when specs change, until
@@ -193,21 +213,39 @@ func (s *Server) guard(next http.Handler) http.Handler {
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Referrer-Policy", "no-referrer")
 		h.Set("Cross-Origin-Resource-Policy", "same-origin")
-		if !s.opts.AnyHost && !loopbackHost(r.Host) {
-			http.Error(w, "chainviz serves only requests to localhost", http.StatusForbidden)
+		if !loopbackHost(r.Host) && !s.allowedHost(r.Host) {
+			http.Error(w, "chainviz serves only requests to this machine's names (see --allow-host)", http.StatusForbidden)
 			return
 		}
 		next.ServeHTTP(w, r)
 	})
 }
 
-// loopbackHost reports whether a Host header names the loopback interface.
-func loopbackHost(hostport string) bool {
+// allowedHost reports whether a Host header names one of
+// Options.AllowHosts.
+func (s *Server) allowedHost(hostport string) bool {
+	host := hostOf(hostport)
+	for _, h := range s.opts.AllowHosts {
+		if strings.EqualFold(host, hostOf(h)) {
+			return true
+		}
+	}
+	return false
+}
+
+// hostOf returns the host of a Host header, without port, brackets or a
+// final dot.
+func hostOf(hostport string) string {
 	host, _, err := net.SplitHostPort(hostport)
 	if err != nil {
 		host = hostport
 	}
-	host = strings.TrimSuffix(strings.Trim(host, "[]"), ".")
+	return strings.TrimSuffix(strings.Trim(host, "[]"), ".")
+}
+
+// loopbackHost reports whether a Host header names the loopback interface.
+func loopbackHost(hostport string) bool {
+	host := hostOf(hostport)
 	if strings.EqualFold(host, "localhost") {
 		return true
 	}
@@ -239,13 +277,36 @@ func (s *Server) view(rel string, view render.View) (*specView, error) {
 	sum := sha256.Sum256(src)
 	s.mu.Lock()
 	c, ok := s.cache[key]
-	s.mu.Unlock()
 	if ok && c.sum == sum {
+		s.mu.Unlock()
 		return c.view, nil
 	}
+	// The same source being built for another request: wait for that
+	// build (bounded by the layout time limit) rather than run it twice.
+	// No lock is held while building.
+	bkey := key + "\x00" + string(sum[:])
+	if b, ok := s.building[bkey]; ok {
+		s.mu.Unlock()
+		<-b.done
+		if b.view == nil {
+			return nil, errors.New("the spec could not be drawn (internal error)")
+		}
+		return b.view, nil
+	}
+	b := &building{done: make(chan struct{})}
+	s.building[bkey] = b
+	s.mu.Unlock()
+	// The waiters are released even if build panics.
+	defer func() {
+		s.mu.Lock()
+		delete(s.building, bkey)
+		s.mu.Unlock()
+		close(b.done)
+	}()
 	v := s.build(rel, src, view)
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	defer func() { b.view = v }()
 	s.cache[key] = cached{sum: sum, view: v}
 	if v.OK {
 		s.good[key] = v

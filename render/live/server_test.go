@@ -283,6 +283,36 @@ func TestHostAndHeaders(t *testing.T) {
 	}
 }
 
+// TestAllowHosts checks that the names of Options.AllowHosts are accepted
+// besides the loopback ones, and no other.
+func TestAllowHosts(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "ok.yaml", workedExample)
+	_, ts := newTestServer(t, dir, Options{AllowHosts: []string{"box.lan", "192.168.1.5", "fe80::1"}})
+	for host, code := range map[string]int{
+		"localhost:7878":     http.StatusOK,
+		"box.lan:7878":       http.StatusOK,
+		"BOX.LAN.":           http.StatusOK,
+		"192.168.1.5:7878":   http.StatusOK,
+		"[fe80::1]:7878":     http.StatusOK,
+		"evil.example":       http.StatusForbidden,
+		"box.lan.evil.com":   http.StatusForbidden,
+		"192.168.1.6:7878":   http.StatusForbidden,
+		"192.168.1.5.nip.io": http.StatusForbidden,
+	} {
+		req, _ := http.NewRequest("GET", ts.URL+"/api/specs", nil)
+		req.Host = host
+		resp, err := ts.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != code {
+			t.Errorf("Host %q: status %d, want %d", host, resp.StatusCode, code)
+		}
+	}
+}
+
 // TestAssetsWriteNoHTML guards the rule that the page writes spec strings
 // only as text: its script must not use any API that parses HTML, nor run
 // strings as code.
