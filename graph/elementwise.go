@@ -26,7 +26,9 @@ var opAdd = &Op{
 		}
 		return out
 	},
-	Local: func(ins []string, _ string, _ int) string { return "1" },
+	Local:  func(ins []string, _ string, _ int) string { return "1" },
+	Delta:  func(_ *Node, _ int) string { return "{δ}" },
+	Second: zeroSecond,
 	Formula: func(ins []string) string {
 		terms := make([]string, len(ins))
 		for i, in := range ins {
@@ -50,6 +52,8 @@ var opSub = &Op{
 	},
 	Local:   func(_ []string, _ string, arg int) string { return [2]string{"1", "−1"}[arg] },
 	Formula: func(ins []string) string { return ins[0] + " − " + paren(ins[1]) },
+	Delta:   func(_ *Node, arg int) string { return [2]string{"{δ}", "−{δ}"}[arg] },
+	Second:  zeroSecond,
 }
 
 var opMul = &Op{
@@ -71,6 +75,16 @@ var opMul = &Op{
 	},
 	Local:   func(ins []string, _ string, arg int) string { return ins[1-arg] },
 	Formula: func(ins []string) string { return paren(ins[0]) + "·" + paren(ins[1]) },
+	// Multiplying by a scalar is written δ · c; any other product is the
+	// generic δ ⊙ local.
+	Delta: func(n *Node, arg int) string {
+		if len(n.Inputs[1-arg].Shape) == 0 {
+			return "{δ} · {" + strconv.Itoa(1-arg) + "}"
+		}
+		return ""
+	},
+	// The other input does not depend on this one (x·x is two paths).
+	Second: zeroSecond,
 }
 
 var opDiv = &Op{
@@ -136,34 +150,74 @@ var opPow = &Op{
 		return p + "·" + x + "^(" + p + "−1)"
 	},
 	Formula: func(ins []string) string { return paren(ins[0]) + "^" + paren(ins[1]) },
+	Second: func(n *Node, arg int, x string) string {
+		p := n.Inputs[1]
+		if arg != 0 || p.Kind != KindConst {
+			return ""
+		}
+		return powSecond(p.Value.Item(), x)
+	},
+}
+
+// powSecond is the second derivative of x^p: p(p−1)·x^(p−2), simplified.
+func powSecond(p float64, x string) string {
+	c, k := p*(p-1), p-2
+	switch {
+	case c == 0:
+		return "0"
+	case k == 0:
+		return NumberText(c)
+	}
+	pow := x
+	if k != 1 {
+		ks := NumberText(k)
+		if strings.HasPrefix(ks, "−") || strings.ContainsAny(ks, ".e") {
+			ks = "(" + ks + ")"
+		}
+		pow = x + "^" + ks
+	}
+	if c == 1 {
+		return pow
+	}
+	return NumberText(c) + "·" + pow
 }
 
 var opNeg = unary("neg", func(x float64) float64 { return -x },
-	func(b *Builder, a, out *Node) *Node { return b.Const(-1) }, "−1", "−{a}")
+	func(b *Builder, a, out *Node) *Node { return b.Const(-1) }, "−1", "−{a}").second("0")
 
 var opSquare = unary("square", func(x float64) float64 { return x * x },
-	func(b *Builder, a, out *Node) *Node { return b.Scale(2, a) }, "2·{a}", "{a}²")
+	func(b *Builder, a, out *Node) *Node { return b.Scale(2, a) }, "2·{a}", "{a}²").second("2")
 
 var opExp = unary("exp", math.Exp,
-	func(b *Builder, a, out *Node) *Node { return out }, "exp({a})", "exp({a})")
+	func(b *Builder, a, out *Node) *Node { return out }, "exp({a})", "exp({a})").
+	fn("exp", `\exp`).second("exp({x})")
 
 var opLog = unary("log", math.Log,
-	func(b *Builder, a, out *Node) *Node { return b.Div(b.Const(1), a) }, "1/{a}", "ln({a})")
+	func(b *Builder, a, out *Node) *Node { return b.Div(b.Const(1), a) }, "1/{a}", "ln({a})").
+	fn("ln", `\ln`).second("−1/{x}²")
 
 var opSin = unary("sin", math.Sin,
-	func(b *Builder, a, out *Node) *Node { return b.Call("cos", a) }, "cos({a})", "sin({a})")
+	func(b *Builder, a, out *Node) *Node { return b.Call("cos", a) }, "cos({a})", "sin({a})").
+	fn("sin", `\sin`).second("−sin({x})")
 
 var opCos = unary("cos", math.Cos,
-	func(b *Builder, a, out *Node) *Node { return b.Neg(b.Call("sin", a)) }, "−sin({a})", "cos({a})")
+	func(b *Builder, a, out *Node) *Node { return b.Neg(b.Call("sin", a)) }, "−sin({a})", "cos({a})").
+	fn("cos", `\cos`).second("−cos({x})")
 
 var opTanh = unary("tanh", math.Tanh,
-	func(b *Builder, a, out *Node) *Node { return b.Sub(b.Const(1), b.Mul(out, out)) }, "1 − tanh²({a})", "tanh({a})")
+	func(b *Builder, a, out *Node) *Node { return b.Sub(b.Const(1), b.Mul(out, out)) }, "1 − tanh²({a})", "tanh({a})").
+	fn("tanh", `\tanh`).second("−2·tanh({x})(1 − tanh²({x}))").
+	saturates(func(y float64) float64 { return 1 - y*y })
 
 var opSigmoid = unary("sigmoid", sigmoid,
-	func(b *Builder, a, out *Node) *Node { return b.Mul(out, b.Sub(b.Const(1), out)) }, "σ({a})(1 − σ({a}))", "σ({a})")
+	func(b *Builder, a, out *Node) *Node { return b.Mul(out, b.Sub(b.Const(1), out)) }, "σ({a})(1 − σ({a}))", "σ({a})").
+	second("σ({x})(1 − σ({x}))(1 − 2σ({x}))").
+	saturates(func(y float64) float64 { return y * (1 - y) })
 
 var opRelu = unary("relu", func(x float64) float64 { return math.Max(0, x) },
-	func(b *Builder, a, out *Node) *Node { return b.Call("step", a) }, "1[{a}>0]", "ReLU({a})")
+	func(b *Builder, a, out *Node) *Node { return b.Call("step", a) }, "1[{a}>0]", "ReLU({a})").
+	fn("ReLU", `\operatorname{ReLU}`).second("0").
+	kinkAt0("ReLU", "0").pieces(func(x float64) int { return int(step(x)) })
 
 // opLog0 is ln a where a ≠ 0 and 0 where a = 0; pow's derivative with
 // respect to its exponent uses it, so that 0^p has a zero derivative there.

@@ -90,6 +90,58 @@ var opMatMul = &Op{
 		return paren(ins[1-arg]) + "ᵀ"
 	},
 	Formula: func(ins []string) string { return paren(ins[0]) + "·" + paren(ins[1]) },
+	Delta: func(n *Node, arg int) string {
+		ra, rb := len(n.Inputs[0].Shape), len(n.Inputs[1].Shape)
+		if arg == 0 {
+			switch {
+			case ra == 2: // ∂/∂A = G·Bᵀ; with a vector B, the outer product δ·Bᵀ.
+				return "{δ} · {1}ᵀ"
+			case rb == 2: // [k]·[k,n]: ∂/∂a = B·δ.
+				return "{1} · {δ}"
+			}
+			return "{δ} · {1}"
+		}
+		switch {
+		case ra == 2: // ∂/∂B = Aᵀ·G.
+			return "{0}ᵀ · {δ}"
+		case rb == 2: // [k]·[k,n]: ∂/∂B = a·δᵀ, an outer product.
+			return "{0} · {δ}ᵀ"
+		}
+		return "{δ} · {0}"
+	},
+	DeltaShapes: func(n *Node, arg int) string {
+		a, b := n.Inputs[0], n.Inputs[1]
+		ra, rb := len(a.Shape), len(b.Shape)
+		if arg == 0 {
+			switch {
+			case ra == 2:
+				return productShapes(n, b, false, true, a)
+			case rb == 2:
+				return productShapes(b, n, false, false, a)
+			}
+			return ""
+		}
+		switch {
+		case ra == 2:
+			return productShapes(a, n, true, false, b)
+		case rb == 2:
+			return productShapes(a, n, false, true, b)
+		}
+		return ""
+	},
+}
+
+// productShapes describes a matrix product x·y that gives the shape of
+// res, as in "[2,3]ᵀ·[2] → [3]".
+func productShapes(x, y *Node, tx, ty bool, res *Node) string {
+	sx, sy := ShapeString(x.Shape), ShapeString(y.Shape)
+	if tx {
+		sx += "ᵀ"
+	}
+	if ty {
+		sy += "ᵀ"
+	}
+	return sx + "·" + sy + " → " + ShapeString(res.Shape)
 }
 
 // opOuter is the outer product of two vectors, u ⊗ v = u·vᵀ; matmul's
@@ -151,6 +203,7 @@ var opTranspose = &Op{
 	},
 	Local:   func(ins []string, _ string, _ int) string { return "(·)ᵀ" },
 	Formula: func(ins []string) string { return paren(ins[0]) + "ᵀ" },
+	Delta:   func(*Node, int) string { return "{δ}ᵀ" },
 }
 
 var opSum = &Op{
@@ -188,6 +241,7 @@ var opMean = &Op{
 	Formula: func(ins []string) string {
 		return "mean(" + ins[0] + ")"
 	},
+	Func: "mean", TeX: `\operatorname{mean}`,
 }
 
 // opSumTo sums its input over broadcast dimensions down to the shape in
@@ -202,6 +256,7 @@ var opSumTo = &Op{
 	},
 	Local:   func(ins []string, _ string, _ int) string { return "1" },
 	Formula: func(ins []string) string { return "sum_to(" + ins[0] + ")" },
+	Func:    "sum_to", TeX: `\operatorname{sumto}`,
 }
 
 // opBroadcastTo expands its input to the shape in attr; it is the adjoint of
@@ -215,10 +270,11 @@ var opBroadcastTo = &Op{
 	},
 	Local:   func(ins []string, _ string, _ int) string { return "1" },
 	Formula: func(ins []string) string { return "broadcast(" + ins[0] + ")" },
+	Func:    "broadcast", TeX: `\operatorname{broadcast}`,
 }
 
 var opSquaredError = &Op{
-	Name: "squared_error", MinArgs: 2, MaxArgs: 2,
+	Name: "squared_error", MinArgs: 2, MaxArgs: 2, Loss: true,
 	Shape: func(in [][]int, attr []int) ([]int, error) {
 		_, err := elementwiseShape(in, attr)
 		return nil, err
@@ -238,7 +294,7 @@ var opSquaredError = &Op{
 }
 
 var opMSE = &Op{
-	Name: "mse", MinArgs: 2, MaxArgs: 2,
+	Name: "mse", MinArgs: 2, MaxArgs: 2, Loss: true,
 	Shape: opSquaredError.Shape,
 	Forward: func(in []*Tensor, _ []int) *Tensor {
 		d := zipWith(in[0], in[1], func(x, y float64) float64 { return (x - y) * (x - y) })

@@ -1,6 +1,3 @@
-// Package graph reads chainviz specs and owns the computation graph: the
-// tensor type, the op registry, validation with positioned diagnostics and
-// forward evaluation.
 package graph
 
 import (
@@ -69,6 +66,12 @@ func Load(file string, src []byte) (*Graph, error) {
 // LoadWithLimits is Load with explicit limits; a zero field means the
 // default.
 func LoadWithLimits(file string, src []byte, lim Limits) (g *Graph, err error) {
+	return LoadWithOps(file, src, lim, builtin)
+}
+
+// LoadWithOps is LoadWithLimits with op names resolved in ops instead of
+// the built-in table.
+func LoadWithOps(file string, src []byte, lim Limits, ops *OpTable) (g *Graph, err error) {
 	defer func() {
 		// No panic may cross the package boundary: turn one into a
 		// diagnostic so the caller can still report it.
@@ -77,7 +80,7 @@ func LoadWithLimits(file string, src []byte, lim Limits) (g *Graph, err error) {
 				Summary: fmt.Sprintf("internal error while loading the spec: %v", r)}}
 		}
 	}()
-	p := &parser{file: file, limits: lim.withDefaults(), lines: SourceLines(src)}
+	p := &parser{file: file, limits: lim.withDefaults(), lines: SourceLines(src), ops: ops}
 	if len(src) > p.limits.MaxFileSize {
 		return nil, Diagnostics{{Severity: Error, Pos: Pos{File: file, Line: 1, Col: 1},
 			Summary: fmt.Sprintf("the spec has %d bytes, more than the limit of %d (raise it with --max-file-size)", len(src), p.limits.MaxFileSize)}}

@@ -64,7 +64,9 @@ type parser struct {
 	// lines holds the source's lines, to check positions inside values.
 	lines  []string
 	limits Limits
-	diags  Diagnostics
+	// ops is the table op names are resolved in.
+	ops   *OpTable
+	diags Diagnostics
 	// count is the number of inputs, params and nodes seen so far.
 	count int
 	// suggested records the keys an unknown key was taken for, by mapping

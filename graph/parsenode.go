@@ -106,11 +106,11 @@ func (p *parser) argNode(e *yaml.Node, what string) (rawArg, bool) {
 // lookupOp resolves an op name case-insensitively, with a suggestion when it
 // is unknown.
 func (p *parser) lookupOp(n *rawNode, name string, pos Pos) bool {
-	op := LookupOp(name)
+	op := p.ops.Lookup(name)
 	if op == nil {
-		hint := didYouMean(name, OpNames())
+		hint := didYouMean(name, p.ops.Names())
 		if hint == "" {
-			hint = " (the ops are " + strings.Join(OpNames(), ", ") + ")"
+			hint = " (the ops are " + strings.Join(p.ops.Names(), ", ") + ")"
 		}
 		p.errorf(pos, "unknown op %q%s", truncate(name, 40), hint)
 		return false
