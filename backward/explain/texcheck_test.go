@@ -1,4 +1,4 @@
-package backward_test
+package explain_test
 
 import (
 	"bytes"
