@@ -158,9 +158,8 @@ func Annotate(g *graph.Graph) (a *Annotated, err error) {
 			continue
 		}
 		contrib := edgeGrads[n.ID]
-		names := n.InputNames()
 		for i, in := range n.Inputs {
-			e := Edge{From: in, To: n, Arg: i, Upstream: a.Grads[n.ID], LocalExpr: n.Op.Local(names, n.DisplayName(), i)}
+			e := Edge{From: in, To: n, Arg: i, Upstream: a.Grads[n.ID], LocalExpr: n.LocalExpr(i)}
 			e.Local = localJacobian(scratch, n, i)
 			if !in.NoGrad {
 				if contrib != nil && contrib[i] != nil {
@@ -242,7 +241,7 @@ func notFinite(n *graph.Node) graph.Diagnostics {
 	}
 	e := &graph.EvalError{Op: n.Op.Name, Inputs: vals}
 	return graph.Diagnostics{{Severity: graph.Error, Pos: n.Pos,
-		Summary: "the gradient through " + n.Name + " = " + n.Op.Formula(n.InputNames()) +
+		Summary: "the gradient through " + n.Name + " = " + n.Op.Formula(n.InputNames(), n.Attr) +
 			" is not finite (its derivative is infinite or undefined at these values): " + e.InputsText(n.InputNames())}}
 }
 

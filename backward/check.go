@@ -111,7 +111,7 @@ func piecePattern(g *graph.Graph) []int {
 			for _, in := range n.Inputs {
 				vals = append(vals, in.Value)
 			}
-			p = n.Op.Pieces(vals, p)
+			p = n.Op.Pieces(vals, n.Attr, p)
 		}
 	}
 	return p

@@ -3,6 +3,7 @@ package graph
 import (
 	"container/heap"
 	"fmt"
+	"math"
 	"slices"
 	"sort"
 	"strings"
@@ -33,7 +34,11 @@ func (p *parser) build(s *rawSpec) *Graph {
 	ops := make([]*Node, 0, len(s.nodes))
 	for _, rn := range s.nodes {
 		if define(rn.name, rn.pos) {
-			ops = append(ops, &Node{Name: rn.name, Kind: KindOp, Op: rn.op, Label: rn.label, Pos: rn.pos})
+			n := &Node{Name: rn.name, Kind: KindOp, Op: rn.op, Label: rn.label, Pos: rn.pos}
+			if rn.kw.present {
+				n.Attr, n.KeywordPos = rn.kw.value, rn.kw.keyPos
+			}
+			ops = append(ops, n)
 		}
 	}
 	if len(p.diags) > 0 && len(defined) == 0 {
@@ -301,9 +306,9 @@ func (p *parser) inferShapes(g *Graph, incomplete map[*Node]bool) bool {
 		if !ready {
 			continue
 		}
-		shape, err := n.Op.Shape(shapes, nil)
+		shape, err := n.Op.Shape(shapes, n.Attr)
 		if err != nil {
-			p.errorf(n.Pos, "%s: %s: %v", n.Name, n.Op.Name, err)
+			p.errorf(shapeErrorPos(n, err), "%s: %s: %v", n.Name, n.Op.Name, err)
 			ok = false
 			continue
 		}
@@ -350,11 +355,18 @@ func (g *Graph) evaluateAll() Diagnostics {
 			vals[i] = in.Value
 			inputsFinite = inputsFinite && in.Value.Finite()
 		}
+		if n.Op.Check != nil && inputsFinite {
+			if err := n.Op.Check(vals, n.Attr); err != nil {
+				ds = append(ds, Diagnostic{Severity: Error, Pos: n.Pos, Summary: fmt.Sprintf("%s = %s: %v", n.Name, n.Op.Formula(inputNames(n), n.Attr), err)})
+				n.Value = Full(n.Shape, math.NaN())
+				continue
+			}
+		}
 		n.Value = n.Op.Forward(vals, n.Attr)
 		if inputsFinite && !n.Value.Finite() {
 			e := &EvalError{Op: n.Op.Name, Inputs: vals}
 			ds = append(ds, Diagnostic{Severity: Error, Pos: n.Pos, Summary: fmt.Sprintf("%s = %s is %s, not a finite number: %s",
-				n.Name, n.Op.Formula(inputNames(n)), summarize(n.Value), e.InputsText(inputNames(n)))})
+				n.Name, n.Op.Formula(inputNames(n), n.Attr), summarize(n.Value), e.InputsText(inputNames(n)))})
 		}
 	}
 	return ds

@@ -89,7 +89,7 @@ var opMatMul = &Op{
 	Local: func(ins []string, _ string, arg int) string {
 		return paren(ins[1-arg]) + "ᵀ"
 	},
-	Formula: func(ins []string) string { return paren(ins[0]) + "·" + paren(ins[1]) },
+	Formula: func(ins []string, _ []int) string { return paren(ins[0]) + "·" + paren(ins[1]) },
 	Delta: func(n *Node, arg int) string {
 		ra, rb := len(n.Inputs[0].Shape), len(n.Inputs[1].Shape)
 		if arg == 0 {
@@ -176,7 +176,7 @@ var opOuter = &Op{
 		return out
 	},
 	Local:   func(ins []string, _ string, arg int) string { return ins[1-arg] },
-	Formula: func(ins []string) string { return paren(ins[0]) + "⊗" + paren(ins[1]) },
+	Formula: func(ins []string, _ []int) string { return paren(ins[0]) + "⊗" + paren(ins[1]) },
 }
 
 var opTranspose = &Op{
@@ -202,46 +202,8 @@ var opTranspose = &Op{
 		return []*Node{b.T(g)}
 	},
 	Local:   func(ins []string, _ string, _ int) string { return "(·)ᵀ" },
-	Formula: func(ins []string) string { return paren(ins[0]) + "ᵀ" },
+	Formula: func(ins []string, _ []int) string { return paren(ins[0]) + "ᵀ" },
 	Delta:   func(*Node, int) string { return "{δ}ᵀ" },
-}
-
-var opSum = &Op{
-	Name: "sum", MinArgs: 1, MaxArgs: 1,
-	Shape: scalarRule,
-	Forward: func(in []*Tensor, _ []int) *Tensor {
-		s := 0.0
-		for _, v := range in[0].Data {
-			s += v
-		}
-		return Scalar(s)
-	},
-	VJP: func(b *Builder, n, g *Node, need []bool) []*Node {
-		return []*Node{b.BroadcastTo(g, n.Inputs[0].Shape)}
-	},
-	Local:   func(ins []string, _ string, _ int) string { return "1" },
-	Formula: func(ins []string) string { return "Σ " + paren(ins[0]) },
-}
-
-var opMean = &Op{
-	Name: "mean", MinArgs: 1, MaxArgs: 1,
-	Shape: scalarRule,
-	Forward: func(in []*Tensor, _ []int) *Tensor {
-		s := 0.0
-		for _, v := range in[0].Data {
-			s += v
-		}
-		return Scalar(s / float64(len(in[0].Data)))
-	},
-	VJP: func(b *Builder, n, g *Node, need []bool) []*Node {
-		a := n.Inputs[0]
-		return []*Node{b.BroadcastTo(b.Scale(1/float64(Size(a.Shape)), g), a.Shape)}
-	},
-	Local: func(ins []string, _ string, _ int) string { return "1/n" },
-	Formula: func(ins []string) string {
-		return "mean(" + ins[0] + ")"
-	},
-	Func: "mean", TeX: `\operatorname{mean}`,
 }
 
 // opSumTo sums its input over broadcast dimensions down to the shape in
@@ -255,7 +217,7 @@ var opSumTo = &Op{
 		return []*Node{b.BroadcastTo(g, n.Inputs[0].Shape)}
 	},
 	Local:   func(ins []string, _ string, _ int) string { return "1" },
-	Formula: func(ins []string) string { return "sum_to(" + ins[0] + ")" },
+	Formula: func(ins []string, _ []int) string { return "sum_to(" + ins[0] + ")" },
 	Func:    "sum_to", TeX: `\operatorname{sumto}`,
 }
 
@@ -269,16 +231,13 @@ var opBroadcastTo = &Op{
 		return []*Node{b.SumTo(g, n.Inputs[0].Shape)}
 	},
 	Local:   func(ins []string, _ string, _ int) string { return "1" },
-	Formula: func(ins []string) string { return "broadcast(" + ins[0] + ")" },
+	Formula: func(ins []string, _ []int) string { return "broadcast(" + ins[0] + ")" },
 	Func:    "broadcast", TeX: `\operatorname{broadcast}`,
 }
 
 var opSquaredError = &Op{
 	Name: "squared_error", MinArgs: 2, MaxArgs: 2, Loss: true,
-	Shape: func(in [][]int, attr []int) ([]int, error) {
-		_, err := elementwiseShape(in, attr)
-		return nil, err
-	},
+	Shape: lossPairShape,
 	Forward: func(in []*Tensor, _ []int) *Tensor {
 		d := zipWith(in[0], in[1], func(x, y float64) float64 { return (x - y) * (x - y) })
 		return opSum.Forward([]*Tensor{d}, nil)
@@ -290,7 +249,7 @@ var opSquaredError = &Op{
 	Local: func(ins []string, _ string, arg int) string {
 		return [2]string{"", "−"}[arg] + "2(" + ins[0] + " − " + paren(ins[1]) + ")"
 	},
-	Formula: func(ins []string) string { return "Σ(" + ins[0] + " − " + paren(ins[1]) + ")²" },
+	Formula: func(ins []string, _ []int) string { return "Σ(" + ins[0] + " − " + paren(ins[1]) + ")²" },
 }
 
 var opMSE = &Op{
@@ -309,7 +268,7 @@ var opMSE = &Op{
 	Local: func(ins []string, _ string, arg int) string {
 		return [2]string{"", "−"}[arg] + "2(" + ins[0] + " − " + paren(ins[1]) + ")/n"
 	},
-	Formula: func(ins []string) string { return "mean((" + ins[0] + " − " + paren(ins[1]) + ")²)" },
+	Formula: func(ins []string, _ []int) string { return "mean((" + ins[0] + " − " + paren(ins[1]) + ")²)" },
 }
 
 var _ = strconv.Itoa

@@ -38,9 +38,14 @@ type Op struct {
 	// Local returns a short formula for ∂n/∂input[arg] in terms of the
 	// input names (ins) and the node's own name (out).
 	Local func(ins []string, out string, arg int) string
+	// LocalOf, when set, is used instead of Local by ops whose formula
+	// depends on the node's shapes (cross_entropy's batch size, say); see
+	// Node.LocalExpr.
+	LocalOf func(n *Node, arg int) string
 	// Formula returns the forward formula in terms of the input names, as
-	// in "a + b".
-	Formula func(ins []string) string
+	// in "a + b", and of the node's keyword arguments (attr), as in
+	// "Σ_rows X" for sum(X, axis=1).
+	Formula func(ins []string, attr []int) string
 
 	// Func is the function name Formula and Local write for this op, such
 	// as "ln" for log or "ReLU" for relu; "" when they use symbols only.
@@ -49,7 +54,8 @@ type Op struct {
 	TeX string
 	// Delta, when set, returns the backward step δ_input = … of input arg
 	// in matrix form, as a template: {δ} stands for the upstream δ (the
-	// node's), {0}, {1}, … for the inputs' names, and a ᵀ right after a
+	// node's), {out} for the node's name, {0}, {1}, … for the inputs'
+	// names, and a ᵀ right after a
 	// placeholder transposes it. It returns "" where the generic form
 	// applies: δ ⊙ local for elementwise ops, δ · local into a scalar, and
 	// J_xᵀ·δ for any other op.
@@ -65,16 +71,23 @@ type Op struct {
 	// to dst the piece each element of the inputs falls in, and returns it.
 	// The gradient check flags a finite difference as unreliable when the
 	// pattern changes between its two evaluations (it straddles a kink).
-	Pieces func(in []*Tensor, dst []int) []int
+	Pieces func(in []*Tensor, attr []int, dst []int) []int
 	// Kink returns a warning sentence when n is evaluated exactly where it
 	// is not differentiable (relu at 0, abs at 0, a tie of max), saying
 	// which derivative is used there, or "".
 	Kink func(n *Node) string
+	// Check, when set, validates input values the shape rule cannot see
+	// (class indices, say) before Forward runs; its error is reported at the
+	// node.
+	Check func(in []*Tensor, attr []int) error
 	// Saturation, for an op whose derivative vanishes far from the origin
 	// (sigmoid, tanh), returns the local derivative as a function of the
 	// output value; warnings report an element where it is below
 	// SaturationLimit.
 	Saturation func(y float64) float64
+	// Keyword is the op's keyword argument, such as sum's axis; its value
+	// is the node's Attr. Nil means the op takes none.
+	Keyword *Keyword
 	// Loss marks the loss ops, drawn with the output's style and named as
 	// a loss in the legend.
 	Loss bool
@@ -154,6 +167,14 @@ func BuiltinOps() []*Op {
 		opExp, opLog, opLog0, opRecip0, opSin, opCos, opTanh, opSigmoid, opRelu, opStep,
 		opMatMul, opOuter, opTranspose, opSum, opMean, opSumTo, opBroadcastTo,
 		opSquaredError, opMSE,
+		// ops_piecewise.go
+		opAbs, opSqrt, opMaximum, opMinimum, opClip, opSign, opGe, opGt, opTie,
+		// ops_reduce.go
+		opMax, opArgmaxMask, opVar, opReshape, opFlatten, opOnehot,
+		// ops_softmax.go
+		opSoftmax, opLogSoftmax, opLogSumExp,
+		// ops_loss.go
+		opCrossEntropy, opNLL, opBCE, opBCEWithLogits, opHuber,
 	}
 }
 
@@ -240,7 +261,7 @@ func unary(name string, f func(float64) float64, d func(b *Builder, a, out *Node
 		Local: func(ins []string, out string, _ int) string {
 			return strings.ReplaceAll(local, "{a}", paren(ins[0]))
 		},
-		Formula: func(ins []string) string {
+		Formula: func(ins []string, _ []int) string {
 			return strings.ReplaceAll(formula, "{a}", ins[0])
 		},
 	}
@@ -286,7 +307,7 @@ func (op *Op) kinkAt0(fname, deriv string) *Op {
 // pieces sets the piece function of a unary op defined piecewise: piece
 // gives the piece of one input element.
 func (op *Op) pieces(piece func(x float64) int) *Op {
-	op.Pieces = func(in []*Tensor, dst []int) []int {
+	op.Pieces = func(in []*Tensor, _ []int, dst []int) []int {
 		for _, v := range in[0].Data {
 			dst = append(dst, piece(v))
 		}

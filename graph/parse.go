@@ -43,6 +43,8 @@ type rawNode struct {
 	label  string
 	pos    Pos
 	opPos  Pos
+	// kw is the keyword argument, if any (see keywords.go).
+	kw rawKeyword
 }
 
 // rawArg is one entry of a node's in list: a reference or a literal.

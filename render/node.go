@@ -103,7 +103,7 @@ func (d *diagram) formula(n *graph.Node) string {
 	}
 	rhs := n.Op.Name + "(" + strings.Join(ins, ", ") + ")"
 	if n.Op.Formula != nil {
-		rhs = n.Op.Formula(ins)
+		rhs = n.Op.Formula(ins, n.Attr)
 	}
 	return d.name(n) + " = " + prettyExpr(rhs, d.consts)
 }

@@ -124,7 +124,7 @@ func vjpForm(t DeltaTerm, d mexpr) (mexpr, string) {
 }
 
 // deltaTemplate expands an op's δ template (see graph.Op.Delta): {δ} is
-// d, {i} the name of n's input i, a ᵀ after a placeholder transposes it,
+// d, {out} the node's name, {i} the name of n's input i, a ᵀ after a placeholder transposes it,
 // and the text between placeholders is a formula.
 func deltaTemplate(tmpl string, n *graph.Node, d mexpr) mexpr {
 	var parts []mexpr
@@ -141,11 +141,14 @@ func deltaTemplate(tmpl string, n *graph.Node, d mexpr) mexpr {
 		key := tmpl[i+1 : j]
 		tmpl = tmpl[j+1:]
 		var x mexpr
-		if key == "δ" {
+		switch k, err := strconv.Atoi(key); {
+		case key == "δ":
 			x = d
-		} else if k, err := strconv.Atoi(key); err == nil && k >= 0 && k < len(n.Inputs) {
+		case key == "out":
+			x = mName(n)
+		case err == nil && k >= 0 && k < len(n.Inputs):
 			x = mName(n.Inputs[k])
-		} else {
+		default:
 			x = mText("{"+key+"}", key)
 		}
 		if strings.HasPrefix(tmpl, "ᵀ") {

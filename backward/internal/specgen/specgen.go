@@ -104,6 +104,8 @@ func RandomTensor(r *rand.Rand, n int) string {
 	pool := []v{{"s0", "s"}, {"u0", "k"}, {"p0", "m"}, {"A0", "mk"}, {"B0", "km"}, {"C0", "kk"}}
 	fmt.Fprintf(&b, "  s0: %s\n  u0: %s\n  p0: %s\n  A0: %s\n  B0: %s\n  C0: %s\n",
 		val(), val(k), val(m), val(m, k), val(k, m), val(k, k))
+	// Class indices of the m rows, for cross_entropy.
+	fmt.Fprintf(&b, "  cls: {value: [%d, %d], grad: false}\n", r.Intn(k), r.Intn(k))
 	fmt.Fprintf(&b, "params:\n  bias: %s\n", val(k))
 	pool = append(pool, v{"bias", "k"})
 	b.WriteString("nodes:\n")
@@ -120,7 +122,7 @@ func RandomTensor(r *rand.Rand, n int) string {
 	for i := 0; i < n; i++ {
 		name := fmt.Sprintf("t%d", i)
 		var out v
-		switch r.Intn(9) {
+		switch r.Intn(15) {
 		case 0:
 			fmt.Fprintf(&b, "  %s: matmul(%s, %s)\n", name, of("mk").name, of("k").name)
 			out = v{name, "m"}
@@ -148,16 +150,45 @@ func RandomTensor(r *rand.Rand, n int) string {
 		case 7:
 			fmt.Fprintf(&b, "  %s: transpose(%s)\n", name, of("mk").name)
 			out = v{name, "km"}
+		case 8:
+			x := any()
+			op := []string{"softmax", "log_softmax", "abs", "tanh"}[r.Intn(4)]
+			if x.shape == "s" {
+				op = "abs"
+			}
+			fmt.Fprintf(&b, "  %s: %s(%s)\n", name, op, x.name)
+			out = v{name, x.shape}
+		case 9:
+			// The axis reductions of a matrix: axis 0 gives [k], axis 1 [m].
+			op := []string{"sum", "mean", "max", "var"}[r.Intn(4)]
+			axis := r.Intn(2)
+			fmt.Fprintf(&b, "  %s: %s(%s, axis=%d)\n", name, op, of("mk").name, axis)
+			out = v{name, [2]string{"k", "m"}[axis]}
+		case 10:
+			fmt.Fprintf(&b, "  %s: logsumexp(%s)\n", name, of("mk").name)
+			out = v{name, "m"}
+		case 11:
+			x := of("k")
+			op := []string{"maximum", "minimum"}[r.Intn(2)]
+			fmt.Fprintf(&b, "  %s: %s(%s, %s)\n", name, op, x.name, of("k").name)
+			out = v{name, "k"}
+		case 12:
+			fmt.Fprintf(&b, "  %s_q: square(%s)\n  %s_r: add(%s_q, 0.5)\n  %s: sqrt(%s_r)\n", name, of("k").name, name, name, name, name)
+			out = v{name, "k"}
+		case 13:
+			fmt.Fprintf(&b, "  %s: reshape(%s, shape=[%d, %d])\n", name, of("mk").name, k, m)
+			out = v{name, "km"}
 		default:
 			x := any()
-			op := []string{"sum", "mean"}[r.Intn(2)]
+			op := []string{"sum", "mean", "max", "var"}[r.Intn(4)]
 			fmt.Fprintf(&b, "  %s: %s(%s)\n", name, op, x.name)
 			out = v{name, "s"}
 		}
 		pool = append(pool, out)
 	}
-	fmt.Fprintf(&b, "  l1: squared_error(%s, %s)\n  l2: mse(%s, %s)\n  l3: sum(%s)\n  out: add(l1, l2, l3)\noutput: out\n",
-		of("mk").name, of("k").name, of("m").name, of("s").name, any().name)
+	fmt.Fprintf(&b, "  l1: squared_error(%s, %s)\n  l2: mse(%s, %s)\n  l3: sum(%s)\n", of("mk").name, of("mk").name, of("m").name, of("s").name, any().name)
+	fmt.Fprintf(&b, "  l4: cross_entropy(%s, cls)\n  l5: huber(%s, %s, 0.5)\n  l6: bce_with_logits(%s, %s)\n", of("mk").name, of("k").name, of("k").name, of("m").name, of("s").name)
+	b.WriteString("  out: add(l1, l2, l3, l4, l5, l6)\noutput: out\n")
 	return b.String()
 }
 
