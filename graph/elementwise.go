@@ -122,7 +122,9 @@ var opPow = &Op{
 	VJP: func(b *Builder, n, g *Node, need []bool) []*Node {
 		x, p := n.Inputs[0], n.Inputs[1]
 		out := make([]*Node, 2)
-		if need[0] {
+		if need[0] && !zeroConst(p) {
+			// x^0 = 1 is constant: its derivative is 0 even at x = 0,
+			// where 0·x^(0−1) would be 0·∞ (as PyTorch masks it).
 			out[0] = b.Mul(g, b.Mul(p, b.Call("pow", x, b.Sub(p, b.Const(1)))))
 		}
 		if need[1] {
@@ -140,6 +142,8 @@ var opPow = &Op{
 		if e, err := strconv.ParseFloat(ins[1], 64); err == nil {
 			// A literal exponent: 3·x^2 rather than 3·x^(3−1).
 			switch e - 1 {
+			case -1:
+				return "0"
 			case 0:
 				return p
 			case 1:
@@ -157,6 +161,20 @@ var opPow = &Op{
 		}
 		return powSecond(p.Value.Item(), x)
 	},
+}
+
+// zeroConst reports whether n is a constant (or a leaf without gradient)
+// whose elements are all 0.
+func zeroConst(n *Node) bool {
+	if !n.IsLeaf() || !n.NoGrad {
+		return false
+	}
+	for _, v := range n.Value.Data {
+		if v != 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // powSecond is the second derivative of x^p: p(p−1)·x^(p−2), simplified.
