@@ -109,6 +109,24 @@ var opMatMul = &Op{
 		}
 		return "{δ} · {0}"
 	},
+	Jacobian: func(n *Node, arg int) string {
+		ra, rb := len(n.Inputs[0].Shape), len(n.Inputs[1].Shape)
+		switch {
+		case arg == 1 && ra == 2 && rb == 1: // z = A·x: ∂z/∂x = A.
+			return "{0}"
+		case arg == 0 && ra == 1: // z = x·B or x·y: ∂z/∂x = Bᵀ (a row yᵀ).
+			return "{1}ᵀ"
+		case arg == 1 && ra == 1 && rb == 1:
+			return "{0}ᵀ"
+		case arg == 0 && rb == 1: // z = A·x: ∂z_i/∂A_ij = x_j.
+			return "∂{out}_i/∂{0}_ij = {1}_j"
+		case arg == 0: // Z = A·B: ∂Z_ik/∂A_ij = B_jk.
+			return "∂{out}_ik/∂{0}_ij = {1}_jk"
+		case ra == 1: // z = a·B: ∂z_k/∂B_jk = a_j.
+			return "∂{out}_k/∂{1}_jk = {0}_j"
+		}
+		return "∂{out}_ik/∂{1}_jk = {0}_ij" // Z = A·B.
+	},
 	DeltaShapes: func(n *Node, arg int) string {
 		a, b := n.Inputs[0], n.Inputs[1]
 		ra, rb := len(a.Shape), len(b.Shape)

@@ -60,6 +60,14 @@ type Op struct {
 	// applies: δ ⊙ local for elementwise ops, δ · local into a scalar, and
 	// J_xᵀ·δ for any other op.
 	Delta func(n *Node, arg int) string
+	// Jacobian, when set, returns the local derivative as explain's chain
+	// of factors writes it, in one layout: ∂out/∂input as the
+	// [size(out), size(input)] matrix, such as W for z = W·x (Local, which
+	// the annotated JSON keeps, writes Wᵀ, the factor of the backward step
+	// δ_x = Wᵀ·δ_z), or, with respect to a matrix, its entries, such as
+	// ∂z_i/∂W_ij = x_j. It is a template with Delta's placeholders ({out}
+	// is the factor's numerator); "" means Local.
+	Jacobian func(n *Node, arg int) string
 	// DeltaShapes, when set, describes the matrix product of the δ form of
 	// input arg with its operands' shapes, such as "[2,3]ᵀ·[2] → [3]".
 	DeltaShapes func(n *Node, arg int) string

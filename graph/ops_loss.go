@@ -250,7 +250,7 @@ var opBCEWithLogits = &Op{
 		return divided("−"+paren(ins[0]), pairCount(n))
 	},
 	Formula: func(ins []string, _ []int) string { return "BCE_logits(" + ins[0] + ", " + ins[1] + ")" },
-	Func:    "BCE_logits", TeX: `\operatorname{BCE}_{\mathrm{logits}}`,
+	Func:    "BCE_logits", TeX: `\operatorname{BCEwithlogits}`,
 }
 
 // huber is the Huber loss of one difference d with threshold delta:

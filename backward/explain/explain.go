@@ -7,6 +7,7 @@ package explain
 import (
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 
 	"github.com/chainviz/chainviz/backward"
@@ -405,7 +406,7 @@ func (s *scope) newPath(edges []backward.Edge) Path {
 			pending = append(pending, e)
 			continue
 		}
-		p.Factors = append(p.Factors, Factor{Num: num, Den: e.From, Edges: append(pending, e), Expr: e.LocalExpr, Value: e.Local})
+		p.Factors = append(p.Factors, Factor{Num: num, Den: e.From, Edges: append(pending, e), Expr: factorExpr(e, num), Value: e.Local})
 		pending, num = nil, e.From
 	}
 	p.Product = s.pathProduct(edges)
@@ -436,4 +437,27 @@ func (s *scope) pathProduct(edges []backward.Edge) *graph.Tensor {
 	t := graph.Zeros(s.wrt.Shape)
 	copy(t.Data, v)
 	return t
+}
+
+// factorExpr is the formula of the factor ∂num/∂e.From: the op's Jacobian
+// in explain's layout (graph.Op.Jacobian: W for z = W·x) when it gives one,
+// otherwise the edge's local_expr.
+func factorExpr(e backward.Edge, num *graph.Node) string {
+	op := e.To.Op
+	if op.Jacobian == nil {
+		return e.LocalExpr
+	}
+	tmpl := op.Jacobian(e.To, e.Arg)
+	if tmpl == "" {
+		return e.LocalExpr
+	}
+	names := e.To.InputNames()
+	pairs := []string{"{out}", num.DisplayName()}
+	for i, name := range names {
+		if needsParen(name) {
+			name = "(" + name + ")"
+		}
+		pairs = append(pairs, "{"+strconv.Itoa(i)+"}", name)
+	}
+	return strings.NewReplacer(pairs...).Replace(tmpl)
 }
