@@ -83,8 +83,11 @@ func (d *diagram) kindCaption(n *graph.Node) string {
 	default:
 		c = n.Kind.String()
 	}
-	if n == d.out {
+	switch {
+	case n == d.out:
 		c = "output · " + c
+	case n.Op != nil && n.Op.Loss:
+		c = "loss · " + c
 	}
 	if n.NoGrad && n.Kind == graph.KindInput {
 		c += " · no grad"

@@ -180,3 +180,22 @@ output: L
 		t.Errorf("SVG: %v", err)
 	}
 }
+
+// TestLossStyle: a loss that is not the output is drawn like the output,
+// captioned as a loss, and the legend names the style "output, loss".
+func TestLossStyle(t *testing.T) {
+	g, err := graph.Load("l.yaml", []byte("name: l\ninputs:\n  x: [1, 2]\n  y: {value: [0, 1], grad: false}\nnodes:\n  a: mse(x, y)\n  b: huber(x, y, 1)\n  L: add(a, b)\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := backward.Annotate(g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dot := string(render.DOT(a, render.Options{}))
+	for _, w := range []string{"loss · mse", "loss · huber", "output, loss", "output · add"} {
+		if !strings.Contains(dot, w) {
+			t.Errorf("the diagram lacks %q", w)
+		}
+	}
+}
