@@ -304,3 +304,18 @@ func TestLossShapeHonesty(t *testing.T) {
 		t.Errorf("mse(flatten(p), y) = %v, want 0.25", v)
 	}
 }
+
+// TestClassIndexTargets: a target that is not a class index is reported at
+// the loss, naming the element.
+func TestClassIndexTargets(t *testing.T) {
+	src := "name: c\ninputs:\n  Z: [[1, 2, 3], [4, 5, 6]]\n  y: {value: [0, 3], grad: false}\nnodes:\n  L: cross_entropy(Z, y)\n"
+	_, err := Load("c.yaml", []byte(src))
+	want := "c.yaml:6:3: L = cross_entropy(Z, y): target 3 (element 1) is not a class: expected an integer from 0 to 2"
+	if err == nil || err.Error() != want {
+		t.Errorf("got %v\nwant %s", err, want)
+	}
+	_, err = Load("c.yaml", []byte(strings.Replace(src, "[0, 3]", "[0, 1.5]", 1)))
+	if err == nil || !strings.Contains(err.Error(), "target 1.5 (element 1) is not a class") {
+		t.Errorf("a fractional index: %v", err)
+	}
+}
