@@ -241,7 +241,7 @@ func notFinite(n *graph.Node) graph.Diagnostics {
 	}
 	e := &graph.EvalError{Op: n.Op.Name, Inputs: vals}
 	return graph.Diagnostics{{Severity: graph.Error, Pos: n.Pos,
-		Summary: "the gradient through " + n.Name + " = " + n.Op.Formula(n.InputNames(), n.Attr) +
+		Summary: "the gradient through " + n.Name + " = " + n.Op.Formula(n, n.InputNames()) +
 			" is not finite (its derivative is infinite or undefined at these values): " + e.InputsText(n.InputNames())}}
 }
 

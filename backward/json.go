@@ -145,7 +145,7 @@ func (j *jsonWriter) node(a *Annotated, n *graph.Node) {
 	}
 	if !n.IsLeaf() {
 		j.raw(", \"formula\": ")
-		j.str(n.Op.Formula(n.InputNames(), n.Attr))
+		j.str(n.Op.Formula(n, n.InputNames()))
 	}
 	if n.Label != "" {
 		j.raw(", \"label\": ")

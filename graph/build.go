@@ -357,7 +357,7 @@ func (g *Graph) evaluateAll() Diagnostics {
 		}
 		if n.Op.Check != nil && inputsFinite {
 			if err := n.Op.Check(vals, n.Attr); err != nil {
-				ds = append(ds, Diagnostic{Severity: Error, Pos: n.Pos, Summary: fmt.Sprintf("%s = %s: %v", n.Name, n.Op.Formula(inputNames(n), n.Attr), err)})
+				ds = append(ds, Diagnostic{Severity: Error, Pos: n.Pos, Summary: fmt.Sprintf("%s = %s: %v", n.Name, n.Op.Formula(n, inputNames(n)), err)})
 				n.Value = Full(n.Shape, math.NaN())
 				continue
 			}
@@ -366,7 +366,7 @@ func (g *Graph) evaluateAll() Diagnostics {
 		if inputsFinite && !n.Value.Finite() {
 			e := &EvalError{Op: n.Op.Name, Inputs: vals}
 			ds = append(ds, Diagnostic{Severity: Error, Pos: n.Pos, Summary: fmt.Sprintf("%s = %s is %s, not a finite number: %s",
-				n.Name, n.Op.Formula(inputNames(n), n.Attr), summarize(n.Value), e.InputsText(inputNames(n)))})
+				n.Name, n.Op.Formula(n, inputNames(n)), summarize(n.Value), e.InputsText(inputNames(n)))})
 		}
 	}
 	return ds

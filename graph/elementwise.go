@@ -29,7 +29,7 @@ var opAdd = &Op{
 	Local:  func(ins []string, _ string, _ int) string { return "1" },
 	Delta:  func(_ *Node, _ int) string { return "{δ}" },
 	Second: zeroSecond,
-	Formula: func(ins []string, _ []int) string {
+	Formula: func(_ *Node, ins []string) string {
 		terms := make([]string, len(ins))
 		for i, in := range ins {
 			terms[i] = in
@@ -51,7 +51,7 @@ var opSub = &Op{
 		return []*Node{g, b.Neg(g)}
 	},
 	Local:   func(_ []string, _ string, arg int) string { return [2]string{"1", "−1"}[arg] },
-	Formula: func(ins []string, _ []int) string { return ins[0] + " − " + paren(ins[1]) },
+	Formula: func(_ *Node, ins []string) string { return ins[0] + " − " + paren(ins[1]) },
 	Delta:   func(_ *Node, arg int) string { return [2]string{"{δ}", "−{δ}"}[arg] },
 	Second:  zeroSecond,
 }
@@ -73,8 +73,15 @@ var opMul = &Op{
 		}
 		return out
 	},
-	Local:   func(ins []string, _ string, arg int) string { return ins[1-arg] },
-	Formula: func(ins []string, _ []int) string { return paren(ins[0]) + "·" + paren(ins[1]) },
+	Local: func(ins []string, _ string, arg int) string { return ins[1-arg] },
+	// A product of two tensors is elementwise, a ⊙ b; · is kept for
+	// products with a scalar (and matrix products).
+	Formula: func(n *Node, ins []string) string {
+		if n != nil && len(n.Inputs) == 2 && len(n.Inputs[0].Shape) > 0 && len(n.Inputs[1].Shape) > 0 {
+			return paren(ins[0]) + " ⊙ " + paren(ins[1])
+		}
+		return paren(ins[0]) + "·" + paren(ins[1])
+	},
 	// Multiplying by a scalar is written δ · c; any other product is the
 	// generic δ ⊙ local.
 	Delta: func(n *Node, arg int) string {
@@ -110,7 +117,7 @@ var opDiv = &Op{
 		}
 		return "−" + paren(ins[0]) + "/" + paren(ins[1]) + "²"
 	},
-	Formula: func(ins []string, _ []int) string { return paren(ins[0]) + " / " + paren(ins[1]) },
+	Formula: func(_ *Node, ins []string) string { return paren(ins[0]) + " / " + paren(ins[1]) },
 }
 
 var opPow = &Op{
@@ -153,7 +160,7 @@ var opPow = &Op{
 		}
 		return p + "·" + x + "^(" + p + "−1)"
 	},
-	Formula: func(ins []string, _ []int) string { return paren(ins[0]) + "^" + paren(ins[1]) },
+	Formula: func(_ *Node, ins []string) string { return paren(ins[0]) + "^" + paren(ins[1]) },
 	Second: func(n *Node, arg int, x string) string {
 		p := n.Inputs[1]
 		if arg != 0 || p.Kind != KindConst {

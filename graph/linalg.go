@@ -89,7 +89,7 @@ var opMatMul = &Op{
 	Local: func(ins []string, _ string, arg int) string {
 		return paren(ins[1-arg]) + "ᵀ"
 	},
-	Formula: func(ins []string, _ []int) string { return paren(ins[0]) + "·" + paren(ins[1]) },
+	Formula: func(_ *Node, ins []string) string { return paren(ins[0]) + "·" + paren(ins[1]) },
 	Delta: func(n *Node, arg int) string {
 		ra, rb := len(n.Inputs[0].Shape), len(n.Inputs[1].Shape)
 		if arg == 0 {
@@ -194,7 +194,7 @@ var opOuter = &Op{
 		return out
 	},
 	Local:   func(ins []string, _ string, arg int) string { return ins[1-arg] },
-	Formula: func(ins []string, _ []int) string { return paren(ins[0]) + "⊗" + paren(ins[1]) },
+	Formula: func(_ *Node, ins []string) string { return paren(ins[0]) + "⊗" + paren(ins[1]) },
 }
 
 var opTranspose = &Op{
@@ -220,7 +220,7 @@ var opTranspose = &Op{
 		return []*Node{b.T(g)}
 	},
 	Local:   func(ins []string, _ string, _ int) string { return "(·)ᵀ" },
-	Formula: func(ins []string, _ []int) string { return paren(ins[0]) + "ᵀ" },
+	Formula: func(_ *Node, ins []string) string { return paren(ins[0]) + "ᵀ" },
 	Delta:   func(*Node, int) string { return "{δ}ᵀ" },
 }
 
@@ -235,7 +235,7 @@ var opSumTo = &Op{
 		return []*Node{b.BroadcastTo(g, n.Inputs[0].Shape)}
 	},
 	Local:   func(ins []string, _ string, _ int) string { return "1" },
-	Formula: func(ins []string, _ []int) string { return "sum_to(" + ins[0] + ")" },
+	Formula: func(_ *Node, ins []string) string { return "sum_to(" + ins[0] + ")" },
 	Func:    "sum_to", TeX: `\operatorname{sumto}`,
 }
 
@@ -249,7 +249,7 @@ var opBroadcastTo = &Op{
 		return []*Node{b.SumTo(g, n.Inputs[0].Shape)}
 	},
 	Local:   func(ins []string, _ string, _ int) string { return "1" },
-	Formula: func(ins []string, _ []int) string { return "broadcast(" + ins[0] + ")" },
+	Formula: func(_ *Node, ins []string) string { return "broadcast(" + ins[0] + ")" },
 	Func:    "broadcast", TeX: `\operatorname{broadcast}`,
 }
 
@@ -267,7 +267,7 @@ var opSquaredError = &Op{
 	Local: func(ins []string, _ string, arg int) string {
 		return [2]string{"", "−"}[arg] + "2(" + ins[0] + " − " + paren(ins[1]) + ")"
 	},
-	Formula: func(ins []string, _ []int) string { return "Σ(" + ins[0] + " − " + paren(ins[1]) + ")²" },
+	Formula: func(_ *Node, ins []string) string { return "Σ(" + ins[0] + " − " + paren(ins[1]) + ")²" },
 }
 
 var opMSE = &Op{
@@ -286,7 +286,7 @@ var opMSE = &Op{
 	Local: func(ins []string, _ string, arg int) string {
 		return [2]string{"", "−"}[arg] + "2(" + ins[0] + " − " + paren(ins[1]) + ")/n"
 	},
-	Formula: func(ins []string, _ []int) string { return "mean((" + ins[0] + " − " + paren(ins[1]) + ")²)" },
+	Formula: func(_ *Node, ins []string) string { return "mean((" + ins[0] + " − " + paren(ins[1]) + ")²)" },
 }
 
 var _ = strconv.Itoa

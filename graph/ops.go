@@ -42,10 +42,11 @@ type Op struct {
 	// depends on the node's shapes (cross_entropy's batch size, say); see
 	// Node.LocalExpr.
 	LocalOf func(n *Node, arg int) string
-	// Formula returns the forward formula in terms of the input names, as
-	// in "a + b", and of the node's keyword arguments (attr), as in
-	// "Σ_rows X" for sum(X, axis=1).
-	Formula func(ins []string, attr []int) string
+	// Formula returns the forward formula of the node n in terms of the
+	// input names ins (which may be values instead), as in "a + b"; n gives
+	// the keyword argument (n.Attr), as in "sum(X, axis=0)", and the shapes,
+	// so that an elementwise product of tensors is written a ⊙ b.
+	Formula func(n *Node, ins []string) string
 
 	// Func is the function name Formula and Local write for this op, such
 	// as "ln" for log or "ReLU" for relu; "" when they use symbols only.
@@ -269,7 +270,7 @@ func unary(name string, f func(float64) float64, d func(b *Builder, a, out *Node
 		Local: func(ins []string, out string, _ int) string {
 			return strings.ReplaceAll(local, "{a}", paren(ins[0]))
 		},
-		Formula: func(ins []string, _ []int) string {
+		Formula: func(_ *Node, ins []string) string {
 			return strings.ReplaceAll(formula, "{a}", ins[0])
 		},
 	}

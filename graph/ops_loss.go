@@ -149,7 +149,7 @@ var opCrossEntropy = &Op{
 		}
 		return divided("−log_softmax("+z+")", B)
 	},
-	Formula: func(ins []string, _ []int) string { return "cross_entropy(" + ins[0] + ", " + ins[1] + ")" },
+	Formula: func(_ *Node, ins []string) string { return "cross_entropy(" + ins[0] + ", " + ins[1] + ")" },
 	Func:    "cross_entropy", TeX: `\operatorname{CE}`,
 }
 
@@ -178,7 +178,7 @@ var opNLL = &Op{
 		}
 		return divided("−onehot("+n.InputNames()[1]+")", batchSize(n))
 	},
-	Formula: func(ins []string, _ []int) string { return "nll(" + ins[0] + ", " + ins[1] + ")" },
+	Formula: func(_ *Node, ins []string) string { return "nll(" + ins[0] + ", " + ins[1] + ")" },
 	Func:    "nll", TeX: `\operatorname{NLL}`,
 }
 
@@ -216,7 +216,7 @@ var opBCE = &Op{
 		}
 		return divided("ln(1 − "+p+") − ln "+p, pairCount(n))
 	},
-	Formula: func(ins []string, _ []int) string { return "BCE(" + ins[0] + ", " + ins[1] + ")" },
+	Formula: func(_ *Node, ins []string) string { return "BCE(" + ins[0] + ", " + ins[1] + ")" },
 	Func:    "BCE", TeX: `\operatorname{BCE}`,
 }
 
@@ -249,7 +249,7 @@ var opBCEWithLogits = &Op{
 		}
 		return divided("−"+paren(ins[0]), pairCount(n))
 	},
-	Formula: func(ins []string, _ []int) string { return "BCE_logits(" + ins[0] + ", " + ins[1] + ")" },
+	Formula: func(_ *Node, ins []string) string { return "BCE_logits(" + ins[0] + ", " + ins[1] + ")" },
 	Func:    "BCE_logits", TeX: `\operatorname{BCEwithlogits}`,
 }
 
@@ -301,7 +301,7 @@ var opHuber = &Op{
 		}
 		return divided("Σ relu(|"+d+"| − "+delta+")", pairCount(n))
 	},
-	Formula: func(ins []string, _ []int) string {
+	Formula: func(_ *Node, ins []string) string {
 		return "huber(" + ins[0] + ", " + ins[1] + ", " + ins[2] + ")"
 	},
 	Func: "huber", TeX: `\operatorname{huber}`,

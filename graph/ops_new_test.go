@@ -256,7 +256,7 @@ func TestKeywordSyntax(t *testing.T) {
 			continue
 		}
 		n := g.Node(tc.node)
-		if f := n.Op.Formula(n.InputNames(), n.Attr); f != tc.formula {
+		if f := n.Op.Formula(n, n.InputNames()); f != tc.formula {
 			t.Errorf("%q: formula %q, want %q", tc.nodes, f, tc.formula)
 		}
 	}

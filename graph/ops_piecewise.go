@@ -44,7 +44,7 @@ func indicator(name string, f func(a, b float64) float64, formula string) *Op {
 		Forward: func(in []*Tensor, _ []int) *Tensor { return zipWith(in[0], in[1], f) },
 		VJP:     func(b *Builder, n, g *Node, need []bool) []*Node { return []*Node{nil, nil} },
 		Local:   func(ins []string, _ string, _ int) string { return "0" },
-		Formula: func(ins []string, _ []int) string {
+		Formula: func(_ *Node, ins []string) string {
 			return strings.NewReplacer("{a}", ins[0], "{b}", ins[1]).Replace(formula)
 		},
 	}
@@ -108,7 +108,7 @@ func extremum(name, fname, tex string, larger bool) *Op {
 			}
 			return "1[" + a + " " + rel + " " + c + "] + 1[" + a + " = " + c + "]/2"
 		},
-		Formula: func(ins []string, _ []int) string { return fname + "(" + ins[0] + ", " + ins[1] + ")" },
+		Formula: func(_ *Node, ins []string) string { return fname + "(" + ins[0] + ", " + ins[1] + ")" },
 		Func:    fname, TeX: tex,
 		Second: zeroSecond,
 		Pieces: func(in []*Tensor, _ []int, dst []int) []int {
@@ -122,7 +122,7 @@ func extremum(name, fname, tex string, larger bool) *Op {
 			d := zipWith(n.Inputs[0].Value, n.Inputs[1].Value, func(a, b float64) float64 { return b2f(a == b) })
 			for _, v := range d.Data {
 				if v == 1 {
-					return n.Name + " = " + n.Op.Formula(n.InputNames(), n.Attr) + " has a tie, where it is not differentiable; the gradient is split evenly between " +
+					return n.Name + " = " + n.Op.Formula(n, n.InputNames()) + " has a tie, where it is not differentiable; the gradient is split evenly between " +
 						n.Inputs[0].DisplayName() + " and " + n.Inputs[1].DisplayName() + " there (as PyTorch does)"
 				}
 			}
@@ -168,7 +168,7 @@ var opClip = &Op{
 			"1[" + x + " > " + hi + "]",
 		}[arg]
 	},
-	Formula: func(ins []string, _ []int) string { return "clip(" + strings.Join(ins, ", ") + ")" },
+	Formula: func(_ *Node, ins []string) string { return "clip(" + strings.Join(ins, ", ") + ")" },
 	Func:    "clip", TeX: `\operatorname{clip}`,
 	Second: zeroSecond,
 	Pieces: func(in []*Tensor, _ []int, dst []int) []int {
@@ -187,7 +187,7 @@ var opClip = &Op{
 		lo := zipWith(x, n.Inputs[1].Value, func(x, lo float64) float64 { return b2f(x == lo) })
 		hi := zipWith(x, n.Inputs[2].Value, func(x, hi float64) float64 { return b2f(x == hi) })
 		if lo.Sum() > 0 || hi.Sum() > 0 {
-			return n.Name + " = " + n.Op.Formula(n.InputNames(), n.Attr) + " is evaluated exactly at a bound, where it is not differentiable; the gradient there goes to " +
+			return n.Name + " = " + n.Op.Formula(n, n.InputNames()) + " is evaluated exactly at a bound, where it is not differentiable; the gradient there goes to " +
 				n.Inputs[0].DisplayName() + " (as PyTorch's clamp does)"
 		}
 		return ""

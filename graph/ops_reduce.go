@@ -142,7 +142,8 @@ var opSum = &Op{
 		return []*Node{expandAxis(b, g, n.Inputs[0].Shape, axisOf(n.Attr))}
 	},
 	Local: func(ins []string, _ string, _ int) string { return "1" },
-	Formula: func(ins []string, attr []int) string {
+	Formula: func(n *Node, ins []string) string {
+		attr := n.Attr
 		return axisText("sum", ins[0], attr, "Σ "+paren(ins[0]))
 	},
 	Func: "sum", TeX: `\operatorname{sum}`,
@@ -165,7 +166,8 @@ var opMean = &Op{
 		return []*Node{expandAxis(b, b.Scale(1/float64(axisCount(a.Shape, axis)), g), a.Shape, axis)}
 	},
 	Local: func(ins []string, _ string, _ int) string { return "1/n" },
-	Formula: func(ins []string, attr []int) string {
+	Formula: func(n *Node, ins []string) string {
+		attr := n.Attr
 		return axisText("mean", ins[0], attr, "mean("+ins[0]+")")
 	},
 	Func: "mean", TeX: `\operatorname{mean}`,
@@ -195,7 +197,8 @@ var opMax = &Op{
 	Local: func(ins []string, out string, _ int) string {
 		return "1[" + ins[0] + " = " + out + "]"
 	},
-	Formula: func(ins []string, attr []int) string {
+	Formula: func(n *Node, ins []string) string {
+		attr := n.Attr
 		return axisText("max", ins[0], attr, "max("+ins[0]+")")
 	},
 	Func: "max", TeX: `\max`,
@@ -232,7 +235,7 @@ var opMax = &Op{
 					rule = "given to the first of them"
 				}
 				return fmt.Sprintf("%s = %s has a tie for the largest element (%s), where it is not differentiable; the gradient is %s (as PyTorch does)",
-					n.Name, n.Op.Formula(n.InputNames(), n.Attr), FormatNumber(m), rule)
+					n.Name, n.Op.Formula(n, n.InputNames()), FormatNumber(m), rule)
 			}
 		}
 		return ""
@@ -275,7 +278,7 @@ var opArgmaxMask = &Op{
 	},
 	VJP:     func(b *Builder, n, g *Node, need []bool) []*Node { return []*Node{nil} },
 	Local:   func(ins []string, _ string, _ int) string { return "0" },
-	Formula: func(ins []string, _ []int) string { return "1[" + ins[0] + " = max]" },
+	Formula: func(_ *Node, ins []string) string { return "1[" + ins[0] + " = max]" },
 }
 
 // opVar is the population variance (divisor n, PyTorch's
@@ -308,7 +311,8 @@ var opVar = &Op{
 	Local: func(ins []string, _ string, _ int) string {
 		return "2(" + ins[0] + " − mean(" + ins[0] + "))/n"
 	},
-	Formula: func(ins []string, attr []int) string {
+	Formula: func(n *Node, ins []string) string {
+		attr := n.Attr
 		return axisText("var", ins[0], attr, "var("+ins[0]+")")
 	},
 	Func: "var", TeX: `\operatorname{var}`,
@@ -340,7 +344,8 @@ var opReshape = &Op{
 		return []*Node{b.Reshape(g, n.Inputs[0].Shape)}
 	},
 	Local: func(ins []string, _ string, _ int) string { return "1" },
-	Formula: func(ins []string, attr []int) string {
+	Formula: func(n *Node, ins []string) string {
+		attr := n.Attr
 		return fmt.Sprintf("reshape(%s, shape=%s)", ins[0], ShapeString(attr))
 	},
 	Func: "reshape", TeX: `\operatorname{reshape}`,
@@ -361,7 +366,7 @@ var opFlatten = &Op{
 		return []*Node{b.Reshape(g, n.Inputs[0].Shape)}
 	},
 	Local:   func(ins []string, _ string, _ int) string { return "1" },
-	Formula: func(ins []string, _ []int) string { return "flatten(" + ins[0] + ")" },
+	Formula: func(_ *Node, ins []string) string { return "flatten(" + ins[0] + ")" },
 	Func:    "flatten", TeX: `\operatorname{flatten}`,
 	Delta:  func(n *Node, _ int) string { return "reshape(" + "{δ}" + ")" },
 	Second: zeroSecond,
@@ -388,10 +393,12 @@ var opOnehot = &Op{
 	Forward: func(in []*Tensor, attr []int) *Tensor {
 		return onehot(in[0], attr[0])
 	},
-	VJP:     func(b *Builder, n, g *Node, need []bool) []*Node { return []*Node{nil} },
-	Local:   func(ins []string, _ string, _ int) string { return "0" },
-	Formula: func(ins []string, attr []int) string { return fmt.Sprintf("onehot(%s, classes=%d)", ins[0], attr[0]) },
-	Func:    "onehot", TeX: `\operatorname{onehot}`,
+	VJP:   func(b *Builder, n, g *Node, need []bool) []*Node { return []*Node{nil} },
+	Local: func(ins []string, _ string, _ int) string { return "0" },
+	Formula: func(n *Node, ins []string) string {
+		return fmt.Sprintf("onehot(%s, classes=%d)", ins[0], n.Attr[0])
+	},
+	Func: "onehot", TeX: `\operatorname{onehot}`,
 	Check: func(in []*Tensor, attr []int) error { return checkClasses(in[0], attr[0], "class index") },
 }
 

@@ -83,7 +83,7 @@ var opSoftmax = &Op{
 	Local: func(ins []string, out string, _ int) string {
 		return "diag(" + out + ") − " + out + "·" + out + "ᵀ"
 	},
-	Formula: func(ins []string, _ []int) string { return "softmax(" + ins[0] + ")" },
+	Formula: func(_ *Node, ins []string) string { return "softmax(" + ins[0] + ")" },
 	Func:    "softmax", TeX: `\operatorname{softmax}`,
 	Delta: func(n *Node, _ int) string {
 		return "{out} ⊙ ({δ} − " + rowSumText(n) + "({δ} ⊙ {out}))"
@@ -111,7 +111,7 @@ var opLogSoftmax = &Op{
 	Local: func(ins []string, _ string, _ int) string {
 		return "I − 1·softmax(" + ins[0] + ")ᵀ"
 	},
-	Formula: func(ins []string, _ []int) string { return "log_softmax(" + ins[0] + ")" },
+	Formula: func(_ *Node, ins []string) string { return "log_softmax(" + ins[0] + ")" },
 	Func:    "log_softmax", TeX: `\operatorname{log\_softmax}`,
 	Delta: func(n *Node, _ int) string {
 		return "{δ} − softmax({0}) ⊙ " + rowSumText(n) + "({δ})"
@@ -152,7 +152,7 @@ var opLogSumExp = &Op{
 		return []*Node{b.Mul(b.Call("softmax", x), g)}
 	},
 	Local:   func(ins []string, _ string, _ int) string { return "softmax(" + ins[0] + ")ᵀ" },
-	Formula: func(ins []string, _ []int) string { return "logsumexp(" + ins[0] + ")" },
+	Formula: func(_ *Node, ins []string) string { return "logsumexp(" + ins[0] + ")" },
 	Func:    "logsumexp", TeX: `\operatorname{logsumexp}`,
 	Delta: func(n *Node, _ int) string {
 		return "softmax({0}) ⊙ {δ}"

@@ -106,7 +106,7 @@ func (d *diagram) formula(n *graph.Node) string {
 	}
 	rhs := n.Op.Name + "(" + strings.Join(ins, ", ") + ")"
 	if n.Op.Formula != nil {
-		rhs = n.Op.Formula(ins, n.Attr)
+		rhs = n.Op.Formula(n, ins)
 	}
 	return d.name(n) + " = " + prettyExpr(rhs, d.consts)
 }

@@ -29,7 +29,7 @@ var toyCube = &graph.Op{
 		return []*graph.Node{b.Mul(g, b.Scale(3, b.Mul(x, x)))}
 	},
 	Local:      func(ins []string, _ string, _ int) string { return "3·" + ins[0] + "²" },
-	Formula:    func(ins []string, _ []int) string { return "cube(" + ins[0] + ")" },
+	Formula:    func(_ *graph.Node, ins []string) string { return "cube(" + ins[0] + ")" },
 	Func:       "cube",
 	TeX:        `\operatorname{cube}`,
 	Second:     func(_ *graph.Node, _ int, x string) string { return "6·" + x },
@@ -52,7 +52,7 @@ var toyFlip = &graph.Op{
 		return []*graph.Node{b.Apply(n.Op, nil, g)}
 	},
 	Local:   func(ins []string, _ string, _ int) string { return "J_flip" },
-	Formula: func(ins []string, _ []int) string { return "flip(" + ins[0] + ")" },
+	Formula: func(_ *graph.Node, ins []string) string { return "flip(" + ins[0] + ")" },
 	Func:    "flip",
 	TeX:     `\operatorname{flip}`,
 }

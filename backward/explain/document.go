@@ -94,7 +94,7 @@ func forward(g *graph.Graph) block {
 		if n.IsLeaf() {
 			continue
 		}
-		eq := equation{lhs: mName(n), rhs: []mexpr{mFormulaOf(n.Op.Formula(n.InputNames(), n.Attr), n.Op)}}
+		eq := equation{lhs: mName(n), rhs: []mexpr{mFormulaOf(n.Op.Formula(n, n.InputNames()), n.Op)}}
 		small, allConst := true, true
 		for _, in := range n.Inputs {
 			small = small && in.Value.Size() <= maxShown
@@ -127,7 +127,7 @@ func substitute(n *graph.Node) string {
 		}
 		pairs = append(pairs, names[i], v)
 	}
-	return strings.NewReplacer(pairs...).Replace(n.Op.Formula(names, n.Attr))
+	return strings.NewReplacer(pairs...).Replace(n.Op.Formula(n, names))
 }
 
 // layout writes one derivation.
