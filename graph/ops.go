@@ -36,7 +36,8 @@ type Op struct {
 	// entry means zero, and need[i] false means input i needs no gradient.
 	VJP func(b *Builder, n, g *Node, need []bool) []*Node
 	// Local returns a short formula for ∂n/∂input[arg] in terms of the
-	// input names (ins) and the node's own name (out).
+	// input names (ins) and the node's own name (out). Either Local or
+	// LocalOf must be set; read it through Node.LocalExpr.
 	Local func(ins []string, out string, arg int) string
 	// LocalOf, when set, is used instead of Local by ops whose formula
 	// depends on the node's shapes (cross_entropy's batch size, say); see

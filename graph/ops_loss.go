@@ -133,7 +133,6 @@ var opCrossEntropy = &Op{
 		}
 		return out
 	},
-	Local: func(ins []string, _ string, arg int) string { return "" },
 	LocalOf: func(n *Node, arg int) string {
 		ins, B := n.InputNames(), batchSize(n)
 		z, y := paren(ins[0]), paren(ins[1])
@@ -171,7 +170,6 @@ var opNLL = &Op{
 		hot := b.Apply(b.ops.Get("onehot"), []int{lp.Shape[len(lp.Shape)-1]}, t)
 		return []*Node{b.Mul(b.Scale(-1/float64(batchSize(n)), g), hot), nil}
 	},
-	Local: func(ins []string, _ string, arg int) string { return "" },
 	LocalOf: func(n *Node, arg int) string {
 		if arg == 1 {
 			return "0"
@@ -207,7 +205,6 @@ var opBCE = &Op{
 		}
 		return out
 	},
-	Local: func(ins []string, _ string, arg int) string { return "" },
 	LocalOf: func(n *Node, arg int) string {
 		ins := n.InputNames()
 		p, y := paren(ins[0]), paren(ins[1])
@@ -241,7 +238,6 @@ var opBCEWithLogits = &Op{
 		}
 		return out
 	},
-	Local: func(ins []string, _ string, arg int) string { return "" },
 	LocalOf: func(n *Node, arg int) string {
 		ins := n.InputNames()
 		if arg == 0 {
@@ -288,7 +284,6 @@ var opHuber = &Op{
 		}
 		return out
 	},
-	Local: func(ins []string, _ string, arg int) string { return "" },
 	LocalOf: func(n *Node, arg int) string {
 		ins := n.InputNames()
 		d := ins[0] + " − " + paren(ins[1])

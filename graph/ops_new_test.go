@@ -319,3 +319,23 @@ func TestClassIndexTargets(t *testing.T) {
 		t.Errorf("a fractional index: %v", err)
 	}
 }
+
+// TestEveryOpIsComplete checks the fields every op must have, and that
+// the function names the ops declare have one TeX spelling each.
+func TestEveryOpIsComplete(t *testing.T) {
+	tex := map[string]string{}
+	for _, op := range Builtin().All() {
+		if op.Shape == nil || op.Forward == nil || op.VJP == nil || op.Formula == nil || op.Local == nil && op.LocalOf == nil {
+			t.Errorf("op %s lacks one of Shape, Forward, VJP, Formula, Local/LocalOf", op.Name)
+		}
+		if op.Func != "" {
+			if op.TeX == "" || strings.Contains(op.TeX, `\_`) {
+				t.Errorf("op %s: TeX %q must be set and must not escape an underscore (Markdown eats the backslash)", op.Name, op.TeX)
+			}
+			if prev, ok := tex[op.Func]; ok && prev != op.TeX {
+				t.Errorf("function %s is written %s and %s", op.Func, prev, op.TeX)
+			}
+			tex[op.Func] = op.TeX
+		}
+	}
+}

@@ -112,7 +112,7 @@ var opLogSoftmax = &Op{
 		return "I − 1·softmax(" + ins[0] + ")ᵀ"
 	},
 	Formula: func(_ *Node, ins []string) string { return "log_softmax(" + ins[0] + ")" },
-	Func:    "log_softmax", TeX: `\operatorname{log\_softmax}`,
+	Func:    "log_softmax", TeX: `\operatorname{logsoftmax}`,
 	Delta: func(n *Node, _ int) string {
 		return "{δ} − softmax({0}) ⊙ " + rowSumText(n) + "({δ})"
 	},
