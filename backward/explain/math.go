@@ -233,7 +233,7 @@ var texFunctions = func() map[string]string {
 var texSymbols = map[rune]string{
 	'·': ` \cdot `, '×': ` \times `, '−': "-", '²': "^{2}", '³': "^{3}", 'ᵀ': `^{\top}`,
 	'σ': `\sigma`, 'Σ': `\sum `, '⊙': ` \odot `, '⊗': ` \otimes `, '∂': `\partial `,
-	'δ': `\delta`, '→': ` \to `, '≈': ` \approx `,
+	'δ': `\delta`, '→': ` \to `, '≈': ` \approx `, '≤': ` \le `, '≥': ` \ge `,
 }
 
 // texFormula converts a Unicode formula to LaTeX. Identifiers followed by
@@ -249,6 +249,10 @@ func texFormulaOf(s string, op *graph.Op) string {
 	for i := 0; i < len(s); {
 		c := s[i]
 		switch {
+		case strings.HasPrefix(s[i:], "Σ_rows"):
+			// The sum over each row, as the δ forms of row-wise ops write it.
+			b.WriteString(`\sum_{\mathrm{rows}}`)
+			i += len("Σ_rows")
 		case isIdentStart(c):
 			j := i + 1
 			for j < len(s) && (isIdentStart(s[j]) || s[j] >= '0' && s[j] <= '9') {
