@@ -284,3 +284,22 @@ func TestPowZeroExponent(t *testing.T) {
 		t.Errorf("∂²L/∂x² = %v, want [0, 0]", d)
 	}
 }
+
+// TestJSONKeywordArguments: nodes written with a keyword argument carry it
+// in the annotated JSON as kwargs; the others do not.
+func TestJSONKeywordArguments(t *testing.T) {
+	g, err := graph.Load("k.yaml", []byte("name: k\ninputs:\n  X: [[1, 2, 3], [4, 5, 6]]\nnodes:\n  s: sum(X, axis=1)\n  r: {op: reshape, in: [X], shape: [3, 2]}\n  t: sum(r)\n  L: add(t, s)\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := backward.Annotate(g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	js := string(backward.JSON(a))
+	for _, want := range []string{`"formula": "sum(X, axis=1)", "kwargs": {"axis": 1}}`, `"formula": "reshape(X, shape=[3,2])", "kwargs": {"shape": [3, 2]}}`, `"formula": "Σ r"}`} {
+		if !strings.Contains(js, want) {
+			t.Errorf("the JSON lacks %s:\n%s", want, js)
+		}
+	}
+}
