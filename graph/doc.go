@@ -16,7 +16,8 @@
 // # Adding an op
 //
 //  1. Write its definition in the file of its family (elementwise.go,
-//     linalg.go, ops_softmax.go, …): at least Name, arity, Shape, Forward,
+//     linalg.go, ops_piecewise.go, ops_reduce.go, ops_shape.go, ops_softmax.go,
+//     ops_loss.go): at least Name, arity, Shape, Forward,
 //     VJP, Local and Formula. Fill in Func and TeX when its formulas write a
 //     function name; Delta when its backward step has a matrix form better
 //     than the generic one (δ ⊙ local for an elementwise op, δ · local into

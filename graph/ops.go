@@ -179,7 +179,7 @@ func BuiltinOps() []*Op {
 		opSquaredError, opMSE,
 		// ops_piecewise.go
 		opAbs, opSqrt, opMaximum, opMinimum, opClip, opSign, opGe, opGt, opTie,
-		// ops_reduce.go
+		// ops_reduce.go, ops_shape.go
 		opMax, opArgmaxMask, opVar, opReshape, opFlatten, opOnehot,
 		// ops_softmax.go
 		opSoftmax, opLogSoftmax, opLogSumExp,
