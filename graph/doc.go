@@ -16,17 +16,22 @@
 // # Adding an op
 //
 //  1. Write its definition in the file of its family (elementwise.go,
-//     linalg.go, ops_piecewise.go, ops_reduce.go, ops_shape.go, ops_softmax.go,
-//     ops_loss.go): at least Name, arity, Shape, Forward,
-//     VJP, Local and Formula. Fill in Func and TeX when its formulas write a
-//     function name; Delta when its backward step has a matrix form better
-//     than the generic one (δ ⊙ local for an elementwise op, δ · local into
-//     a scalar, and (∂y/∂x)ᵀ · δ for any other Jacobian); Second, Pieces,
-//     Kink and Saturation when they apply; Loss for a loss.
+//     linalg.go, ops_piecewise.go, ops_reduce.go, ops_shape.go,
+//     ops_softmax.go, ops_loss.go): at least Name, arity, Shape, Forward,
+//     VJP, Local (or LocalOf) and Formula. Fill in Func and TeX when its
+//     formulas write a function name; Keyword for a keyword argument;
+//     Delta when its backward step has a matrix form better than the
+//     generic one (δ ⊙ local for an elementwise op, δ · local into a
+//     scalar, and (∂y/∂x)ᵀ · δ for any other Jacobian); Jacobian when
+//     explain's factor differs from Local; Second, Pieces, Kink,
+//     Saturation and Check when they apply; Loss for a loss.
 //  2. Add it to the list in BuiltinOps.
-//  3. Add its tests: hand values and a central finite-difference case in
-//     every shape form (derivativeCases in ops_test.go, which fails for an
-//     op without one), and a case in the PyTorch differential test.
+//  3. Add its tests: hand values (ops_new_test.go) and a finite-difference
+//     case in every shape form (newOpCases; TestEveryOpHasATest fails for
+//     an op without one), and a case in backward's newOpSpecCases, which
+//     runs the whole-graph checks of orders 1 and 2 and the differential
+//     test against PyTorch (whose counterpart of the op goes in
+//     backward/testdata/torch_ops.py).
 //  4. Regenerate the schema (chainviz schema > specs/chainviz.schema.json)
 //     and add a row to README's op table.
 //
