@@ -3,6 +3,7 @@ package graph
 import (
 	"math"
 	"math/rand"
+	"os"
 	"strings"
 	"testing"
 )
@@ -336,6 +337,35 @@ func TestEveryOpIsComplete(t *testing.T) {
 				t.Errorf("function %s is written %s and %s", op.Func, prev, op.TeX)
 			}
 			tex[op.Func] = op.TeX
+		}
+	}
+}
+
+// TestOpTablesDocumentEveryOp: README's and specs/README.md's op tables
+// have a row for every op a spec may use.
+func TestOpTablesDocumentEveryOp(t *testing.T) {
+	for _, doc := range []string{"../README.md", "../specs/README.md"} {
+		src, err := os.ReadFile(doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var rows []string
+		for _, line := range strings.Split(string(src), "\n") {
+			if strings.HasPrefix(line, "| `") {
+				rows = append(rows, line[:strings.Index(line[1:], "|")+1])
+			}
+		}
+		for _, name := range OpNames() {
+			found := false
+			for _, r := range rows {
+				if strings.Contains(r, "`"+name+"`") || strings.Contains(r, "`"+name+"(") {
+					found = true
+					break
+				}
+			}
+			if !found {
+				t.Errorf("%s: the op table has no row for %s", doc, name)
+			}
 		}
 	}
 }
