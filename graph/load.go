@@ -80,7 +80,7 @@ func LoadWithOps(file string, src []byte, lim Limits, ops *OpTable) (g *Graph, e
 				Summary: fmt.Sprintf("internal error while loading the spec: %v", r)}}
 		}
 	}()
-	p := &parser{file: file, limits: lim.withDefaults(), lines: SourceLines(src), ops: ops}
+	p := &parser{file: file, limits: lim.withDefaults(), lines: SourceLines(src)}
 	if len(src) > p.limits.MaxFileSize {
 		return nil, Diagnostics{{Severity: Error, Pos: Pos{File: file, Line: 1, Col: 1},
 			Summary: fmt.Sprintf("the spec has %d bytes, more than the limit of %d (raise it with --max-file-size)", len(src), p.limits.MaxFileSize)}}
@@ -93,6 +93,7 @@ func LoadWithOps(file string, src []byte, lim Limits, ops *OpTable) (g *Graph, e
 	if len(p.diags) > 0 {
 		return nil, p.truncated(p.diags)
 	}
+	p.ops = ops
 	spec := p.parseSpec(doc)
 	if spec == nil {
 		return nil, p.truncated(p.diags)

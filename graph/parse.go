@@ -66,14 +66,14 @@ type parser struct {
 	// lines holds the source's lines, to check positions inside values.
 	lines  []string
 	limits Limits
-	// ops is the table op names are resolved in.
-	ops   *OpTable
-	diags Diagnostics
+	diags  Diagnostics
 	// count is the number of inputs, params and nodes seen so far.
 	count int
 	// suggested records the keys an unknown key was taken for, by mapping
 	// position, so that the key is not also reported as missing.
 	suggested map[suggestedKey]bool
+	// ops is the table op names are resolved in.
+	ops *OpTable
 }
 
 type suggestedKey struct {
