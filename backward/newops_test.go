@@ -16,7 +16,7 @@ import (
 type leafGen struct {
 	name   string
 	shape  []int
-	domain string // any, pos, prob, unit, cls (class indices, grad: false), lo, hi, delta
+	domain string // any, pos, prob, unit, cls (class indices, grad: false), lo, hi, delta, tie, m1, p1
 }
 
 // opCase is one op in one shape form, as a spec node over generated leaves.
@@ -88,6 +88,12 @@ func drawValue(r *rand.Rand, domain string) float64 {
 		return 0.5 + 0.3*u
 	case "delta":
 		return 0.5 + u
+	case "tie": // −1, 0 or 1: ties and kinks on purpose.
+		return float64(r.Intn(3) - 1)
+	case "m1":
+		return -1
+	case "p1":
+		return 1
 	}
 	x := 4*u - 2
 	if math.Abs(x) < 0.05 { // Away from the kinks at 0.

@@ -66,6 +66,28 @@ func oldOpSpecCases() []opCase {
 	return cases
 }
 
+// tieSpecCases puts the piecewise ops at their ties and kinks on purpose,
+// with values drawn from −1, 0 and 1, so that their conventions there
+// (max's ties split evenly, or given to the first along an axis; ½ each
+// for maximum; clip's bounds; 0 for abs and relu at 0) are PyTorch's.
+func tieSpecCases() []opCase {
+	V, M := []int{3}, []int{2, 3}
+	l := func(name string, shape []int, domain string) leafGen { return leafGen{name, shape, domain} }
+	var cases []opCase
+	add := func(call string, leaves ...leafGen) { cases = append(cases, opCase{call, leaves}) }
+	for _, s := range [][]int{V, M} {
+		add("max(a)", l("a", s, "tie"))
+		add("abs(a)", l("a", s, "tie"))
+		add("relu(a)", l("a", s, "tie"))
+		add("maximum(a, b)", l("a", s, "tie"), l("b", s, "tie"))
+		add("minimum(a, b)", l("a", s, "tie"), l("b", s, "tie"))
+		add("clip(a, lo, hi)", l("a", s, "tie"), l("lo", nil, "m1"), l("hi", nil, "p1"))
+	}
+	add("max(a, axis=0)", l("a", M, "tie"))
+	add("max(a, axis=1)", l("a", M, "tie"))
+	return cases
+}
+
 type torchTensor struct {
 	Name  string    `json:"name,omitempty"`
 	Shape []int     `json:"shape"`
@@ -104,7 +126,7 @@ func TestOpsAgainstPyTorch(t *testing.T) {
 	r := rand.New(rand.NewSource(17))
 	var cases []torchCase
 	ours := map[string]chainvizCase{}
-	all := append(oldOpSpecCases(), newOpSpecCases()...)
+	all := append(append(oldOpSpecCases(), newOpSpecCases()...), tieSpecCases()...)
 	for i, c := range all {
 		for trial := 0; trial < 2; trial++ {
 			id := fmt.Sprintf("%d.%d %s", i, trial, c.call)
