@@ -356,7 +356,7 @@ func (g *Graph) evaluateAll() Diagnostics {
 			inputsFinite = inputsFinite && in.Value.Finite()
 		}
 		if n.Op.Check != nil && inputsFinite {
-			if err := n.Op.Check(vals, n.Attr); err != nil {
+			if err := n.Op.Check(n, vals); err != nil {
 				ds = append(ds, Diagnostic{Severity: Error, Pos: n.Pos, Summary: fmt.Sprintf("%s = %s: %v", n.Name, n.Op.Formula(n, inputNames(n)), err)})
 				n.Value = Full(n.Shape, math.NaN())
 				continue

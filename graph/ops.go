@@ -86,10 +86,10 @@ type Op struct {
 	// is not differentiable (relu at 0, abs at 0, a tie of max), saying
 	// which derivative is used there, or "".
 	Kink func(n *Node) string
-	// Check, when set, validates input values the shape rule cannot see
-	// (class indices, say) before Forward runs; its error is reported at the
-	// node.
-	Check func(in []*Tensor, attr []int) error
+	// Check, when set, validates what the shape rule cannot see (class
+	// indices, say, and that a leaf holding them has no gradient) before
+	// Forward runs on the values in; its error is reported at the node n.
+	Check func(n *Node, in []*Tensor) error
 	// Saturation, for an op whose derivative vanishes far from the origin
 	// (sigmoid, tanh), returns the local derivative as a function of the
 	// output value; warnings report an element where it is below

@@ -84,10 +84,14 @@ func batchSize(n *Node) int {
 	return 1
 }
 
-// checkTargets checks that index targets are classes of the logits.
-func checkTargets(in []*Tensor, _ []int) error {
+// checkTargets checks that index targets are classes of the logits, held
+// by a leaf without gradient.
+func checkTargets(n *Node, in []*Tensor) error {
 	z, t := in[0], in[1]
 	if t.Rank() < z.Rank() {
+		if err := indexLeaf(n, 1, "the target"); err != nil {
+			return err
+		}
 		return checkClasses(t, z.Shape[z.Rank()-1], "target")
 	}
 	return nil

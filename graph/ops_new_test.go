@@ -319,6 +319,12 @@ func TestClassIndexTargets(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "target 1.5 (element 1) is not a class") {
 		t.Errorf("a fractional index: %v", err)
 	}
+	// Indices have no gradient: the leaf must say so.
+	_, err = Load("c.yaml", []byte(strings.Replace(src, "{value: [0, 3], grad: false}", "[0, 1]", 1)))
+	want = "c.yaml:6:3: L = cross_entropy(Z, y): the target y holds class indices, which have no gradient: declare y with grad: false"
+	if err == nil || err.Error() != want {
+		t.Errorf("indices with a gradient: got %v\nwant %s", err, want)
+	}
 }
 
 // TestEveryOpIsComplete checks the fields every op must have, and that

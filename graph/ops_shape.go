@@ -97,7 +97,12 @@ var opOnehot = &Op{
 		return fmt.Sprintf("onehot(%s, classes=%d)", ins[0], n.Attr[0])
 	},
 	Func: "onehot", TeX: `\operatorname{onehot}`,
-	Check: func(in []*Tensor, attr []int) error { return checkClasses(in[0], attr[0], "class index") },
+	Check: func(n *Node, in []*Tensor) error {
+		if err := indexLeaf(n, 0, "the input"); err != nil {
+			return err
+		}
+		return checkClasses(in[0], n.Attr[0], "class index")
+	},
 }
 
 // onehot returns the one-hot rows of the class indices in y; an index that
@@ -119,6 +124,16 @@ func onehot(y *Tensor, k int) *Tensor {
 		out.Data[i*k+c] = 1
 	}
 	return out
+}
+
+// indexLeaf reports input arg of n, which holds class indices, when it is
+// a leaf with a gradient: indices are not differentiable, so the leaf must
+// say grad: false.
+func indexLeaf(n *Node, arg int, what string) error {
+	if in := n.Inputs[arg]; in.IsLeaf() && !in.NoGrad {
+		return fmt.Errorf("%s %s holds class indices, which have no gradient: declare %s with grad: false", what, in.Name, in.Name)
+	}
+	return nil
 }
 
 // checkClasses reports an element of y that is not a class index from 0
