@@ -3,6 +3,7 @@ package graph
 import (
 	"fmt"
 	"math"
+	"strings"
 )
 
 // This file holds the reductions that take an axis: sum, mean, max and
@@ -109,6 +110,25 @@ func expandAxis(b *Builder, g *Node, x []int, axis int) *Node {
 	return b.BroadcastTo(g, x)
 }
 
+// axisDelta returns the δ form of a reduction along an axis: δ spread
+// back over the axis it reduced (broadcast), then the op's factor, as in
+// "broadcast(δ)/3" for mean; "" for a reduction to a scalar, whose generic
+// form δ · local applies.
+func axisDelta(factor string) func(n *Node, arg int) string {
+	return func(n *Node, _ int) string {
+		if n.Attr == nil || len(n.Shape) == 0 {
+			return ""
+		}
+		k := axisCount(n.Inputs[0].Shape, n.Attr[0])
+		return "broadcast({δ})" + strings.ReplaceAll(factor, "{n}", fmt.Sprint(k))
+	}
+}
+
+// axisDeltaShapes describes the broadcast of a reduction's δ form.
+func axisDeltaShapes(n *Node, _ int) string {
+	return ShapeString(n.Shape) + " → " + ShapeString(n.Inputs[0].Shape)
+}
+
 // axisText is the formula of a reduction: "Σ X" without axis, as v1
 // writes it, and "sum(X, axis=0)" with one.
 func axisText(name, ins0 string, attr []int, whole string) string {
@@ -139,6 +159,8 @@ var opSum = &Op{
 		return axisText("sum", ins[0], attr, "Σ "+paren(ins[0]))
 	},
 	Func: "sum", TeX: `\operatorname{sum}`,
+	Delta:       axisDelta(""),
+	DeltaShapes: axisDeltaShapes,
 }
 
 var opMean = &Op{
@@ -163,6 +185,8 @@ var opMean = &Op{
 		return axisText("mean", ins[0], attr, "mean("+ins[0]+")")
 	},
 	Func: "mean", TeX: `\operatorname{mean}`,
+	Delta:       axisDelta("/{n}"),
+	DeltaShapes: axisDeltaShapes,
 }
 
 // opMax is the largest element, or the largest of each column (axis=0) or
@@ -194,7 +218,14 @@ var opMax = &Op{
 		return axisText("max", ins[0], attr, "max("+ins[0]+")")
 	},
 	Func: "max", TeX: `\max`,
-	Second: zeroSecond,
+	Delta: func(n *Node, arg int) string {
+		if f := axisDelta("")(n, arg); f != "" {
+			return f + " ⊙ 1[{0} = " + n.DisplayName() + "]"
+		}
+		return ""
+	},
+	DeltaShapes: axisDeltaShapes,
+	Second:      zeroSecond,
 	Pieces: func(in []*Tensor, attr []int, dst []int) []int {
 		// The arg-max of each group: a finite difference that changes it
 		// straddles a kink.
@@ -308,4 +339,11 @@ var opVar = &Op{
 		return axisText("var", ins[0], attr, "var("+ins[0]+")")
 	},
 	Func: "var", TeX: `\operatorname{var}`,
+	Delta: func(n *Node, arg int) string {
+		if f := axisDelta("")(n, arg); f != "" {
+			return f + " ⊙ 2({0} − mean)/" + fmt.Sprint(axisCount(n.Inputs[0].Shape, n.Attr[0]))
+		}
+		return ""
+	},
+	DeltaShapes: axisDeltaShapes,
 }

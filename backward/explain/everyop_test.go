@@ -59,7 +59,7 @@ func TestExplainEveryOp(t *testing.T) {
 		checkMathTeX(t, "every_op", r.math)
 		checkTeXFragment(t, "every_op", format(t, e, "tex"))
 		text := format(t, e, "text")
-		for _, want := range []string{"S ⊙ (δ_S − Σ_rows(δ_S ⊙ S))", "(softmax(Z) − onehot(y))/2", "reshape(δ_R)"} {
+		for _, want := range []string{"S ⊙ (δ_S − Σ_rows(δ_S ⊙ S))", "(softmax(Z) − onehot(y))/2", "reshape(δ_R)", "broadcast(δ_MN)/3", "broadcast(δ_MX) ⊙ 1[Z = MX]"} {
 			if opts.Delta && !strings.Contains(text, want) {
 				t.Errorf("the δ form lacks %q:\n%s", want, text)
 			}
