@@ -34,11 +34,7 @@ func (p *parser) build(s *rawSpec) *Graph {
 	ops := make([]*Node, 0, len(s.nodes))
 	for _, rn := range s.nodes {
 		if define(rn.name, rn.pos) {
-			n := &Node{Name: rn.name, Kind: KindOp, Op: rn.op, Label: rn.label, Pos: rn.pos}
-			if rn.kw.present {
-				n.Attr, n.KeywordPos = rn.kw.value, rn.kw.keyPos
-			}
-			ops = append(ops, n)
+			ops = append(ops, &Node{Name: rn.name, Kind: KindOp, Op: rn.op, Label: rn.label, Pos: rn.pos})
 		}
 	}
 	if len(p.diags) > 0 && len(defined) == 0 {
@@ -60,6 +56,9 @@ func (p *parser) build(s *rawSpec) *Graph {
 		n := byName[rn.name]
 		if n == nil || n.Pos != rn.pos {
 			continue // A duplicate definition, already reported.
+		}
+		if rn.kw.present {
+			n.Attr, n.KeywordPos = rn.kw.value, rn.kw.keyPos
 		}
 		if rn.broken {
 			incomplete[n] = true

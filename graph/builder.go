@@ -15,13 +15,13 @@ type Builder struct {
 	base  int
 	// consts shares one node per constant value.
 	consts map[float64]*Node
+	// ops is the table Call looks ops up in.
+	ops *OpTable
 	// vals is reused to pass input values to Forward.
 	vals []*Tensor
 	// Err is the first evaluation that produced a value that is not finite;
 	// it names the op and the values of its inputs.
 	Err *EvalError
-	// ops is the table Call looks ops up in.
-	ops *OpTable
 }
 
 // NewBuilder returns a Builder whose first node will have ID base. Use the
