@@ -158,9 +158,8 @@ func Annotate(g *graph.Graph) (a *Annotated, err error) {
 			continue
 		}
 		contrib := edgeGrads[n.ID]
-		names := n.InputNames()
 		for i, in := range n.Inputs {
-			e := Edge{From: in, To: n, Arg: i, Upstream: a.Grads[n.ID], LocalExpr: n.Op.Local(names, n.DisplayName(), i)}
+			e := Edge{From: in, To: n, Arg: i, Upstream: a.Grads[n.ID], LocalExpr: n.LocalExpr(i)}
 			e.Local = localJacobian(scratch, n, i)
 			if !in.NoGrad {
 				if contrib != nil && contrib[i] != nil {
@@ -242,21 +241,18 @@ func notFinite(n *graph.Node) graph.Diagnostics {
 	}
 	e := &graph.EvalError{Op: n.Op.Name, Inputs: vals}
 	return graph.Diagnostics{{Severity: graph.Error, Pos: n.Pos,
-		Summary: "the gradient through " + n.Name + " = " + n.Op.Formula(n.InputNames()) +
+		Summary: "the gradient through " + n.Name + " = " + n.Op.Formula(n, n.InputNames()) +
 			" is not finite (its derivative is infinite or undefined at these values): " + e.InputsText(n.InputNames())}}
 }
 
-// kinkWarnings warns when a relu is evaluated exactly at 0, where it is not
-// differentiable and the derivative 0 is used, as PyTorch does.
+// kinkWarnings warns when n is evaluated exactly where its op is not
+// differentiable (graph.Op.Kink: relu at 0, say).
 func kinkWarnings(n *graph.Node) graph.Diagnostics {
-	if n.Op.Name != "relu" {
+	if n.Op.Kink == nil {
 		return nil
 	}
-	for _, v := range n.Inputs[0].Value.Data {
-		if v == 0 {
-			return graph.Diagnostics{{Severity: graph.Warning, Pos: n.Pos,
-				Summary: n.Name + " = ReLU(" + n.Inputs[0].DisplayName() + ") is evaluated at 0, where it is not differentiable; its derivative there is taken as 0 (as PyTorch does)"}}
-		}
+	if msg := n.Op.Kink(n); msg != "" {
+		return graph.Diagnostics{{Severity: graph.Warning, Pos: n.Pos, Summary: msg}}
 	}
 	return nil
 }

@@ -59,13 +59,13 @@ func Check(a *Annotated, eps float64, order int) (*CheckResult, error) {
 			x := &leaf.Value.Data[k]
 			orig := *x
 			h := eps * math.Max(1, math.Abs(orig))
-			pattern := reluPattern(g)
+			pattern := piecePattern(g)
 			at := func(v float64) (float64, bool, error) {
 				*x = v
 				if d := g.Evaluate(); d != nil {
 					return 0, false, graph.Diagnostics{*d}
 				}
-				same := samePattern(pattern, reluPattern(g))
+				same := samePattern(pattern, piecePattern(g))
 				if order == 1 {
 					return g.Output.Value.Sum(), same, nil
 				}
@@ -100,20 +100,27 @@ func Check(a *Annotated, eps float64, order int) (*CheckResult, error) {
 	return res, nil
 }
 
-// reluPattern records which side of zero every ReLU input element is on.
-func reluPattern(g *graph.Graph) []bool {
-	var p []bool
+// piecePattern records which piece of its definition every piecewise op
+// (graph.Op.Pieces: relu, abs, max, …) is in, element by element.
+func piecePattern(g *graph.Graph) []int {
+	var p []int
+	var vals []*graph.Tensor
 	for _, n := range g.Nodes {
-		if n.Op != nil && n.Op.Name == "relu" {
-			for _, v := range n.Inputs[0].Value.Data {
-				p = append(p, v > 0)
+		if n.Op != nil && n.Op.Pieces != nil {
+			vals = vals[:0]
+			for _, in := range n.Inputs {
+				vals = append(vals, in.Value)
 			}
+			p = n.Op.Pieces(vals, n.Attr, p)
 		}
 	}
 	return p
 }
 
-func samePattern(a, b []bool) bool {
+func samePattern(a, b []int) bool {
+	if len(a) != len(b) {
+		return false
+	}
 	for i := range a {
 		if a[i] != b[i] {
 			return false

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand"
+	"slices"
 	"testing"
 
 	"github.com/chainviz/chainviz/backward"
@@ -127,6 +128,10 @@ func TestSecondOrderMatchesFiniteDifferencesOfGradients(t *testing.T) {
 	}
 }
 
+// hasKinkOrSteep reports a graph with a large value, or with a piecewise
+// op (graph.Op.Pieces: relu, abs, max, …) that changes piece within 10⁻³
+// of the leaves' values, where finite differences of the gradient straddle
+// a kink.
 func hasKinkOrSteep(g *graph.Graph) bool {
 	for _, n := range g.Nodes {
 		for _, v := range n.Value.Data {
@@ -134,9 +139,33 @@ func hasKinkOrSteep(g *graph.Graph) bool {
 				return true
 			}
 		}
-		if n.Op != nil && n.Op.Name == "relu" {
-			for _, v := range n.Inputs[0].Value.Data {
-				if math.Abs(v) < 1e-3 {
+	}
+	pieces := func() []int {
+		var p []int
+		for _, n := range g.Nodes {
+			if n.Op != nil && n.Op.Pieces != nil {
+				vals := make([]*graph.Tensor, len(n.Inputs))
+				for i, in := range n.Inputs {
+					vals[i] = in.Value
+				}
+				p = n.Op.Pieces(vals, n.Attr, p)
+			}
+		}
+		return p
+	}
+	base := pieces()
+	defer g.Evaluate()
+	for _, n := range g.Nodes {
+		if !n.IsLeaf() || n.NoGrad {
+			continue
+		}
+		for k, orig := range n.Value.Data {
+			for _, d := range []float64{-1e-3, 1e-3} {
+				n.Value.Data[k] = orig + d*math.Max(1, math.Abs(orig))
+				g.Evaluate()
+				changed := !slices.Equal(base, pieces())
+				n.Value.Data[k] = orig
+				if changed {
 					return true
 				}
 			}

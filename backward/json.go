@@ -145,7 +145,19 @@ func (j *jsonWriter) node(a *Annotated, n *graph.Node) {
 	}
 	if !n.IsLeaf() {
 		j.raw(", \"formula\": ")
-		j.str(n.Op.Formula(n.InputNames()))
+		j.str(n.Op.Formula(n, n.InputNames()))
+		if kw := n.Op.Keyword; kw != nil && n.Attr != nil {
+			// The keyword argument, as the spec gives it: "kwargs": {"axis": 0}.
+			j.raw(", \"kwargs\": {")
+			j.str(kw.Name)
+			j.raw(": ")
+			if kw.List {
+				j.shape(n.Attr)
+			} else {
+				j.raw(strconv.Itoa(n.Attr[0]))
+			}
+			j.raw("}")
+		}
 	}
 	if n.Label != "" {
 		j.raw(", \"label\": ")

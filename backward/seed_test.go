@@ -194,6 +194,11 @@ var seeds = map[string]seed{
 	// 신경망에서의 적용 and Backpropagation에서의 역할: x → h1 → h2 → h3 → L,
 	// h_i = tanh(W_i·h_(i−1) + b_i), L = (h3 − y)²; see threeLayer.
 	"three_layer": threeLayer(),
+	// Classification and normalisation, worked by hand in the specs'
+	// descriptions; see newspecs_test.go.
+	"softmax_classifier":  softmaxClassifier(),
+	"logistic_regression": logisticRegression(),
+	"batchnorm":           batchnorm(),
 	// Extra: one sigmoid neuron, z = 0, a = 0.5, L = 0.25; σ'(0) = 0.25.
 	"sigmoid_neuron": {
 		values: map[string]tw{"wx": scalar(1), "z": scalar(0), "a": scalar(0.5), "L": scalar(0.25)},

@@ -15,8 +15,8 @@ type Update struct {
 	Old, Grad, New *graph.Tensor
 }
 
-// newUpdate computes the step of n, whose gradient is grad.
-func newUpdate(n, of *graph.Node, grad *graph.Tensor, lr float64) Update {
+// NewUpdate computes the step of n, whose gradient is grad.
+func NewUpdate(n, of *graph.Node, grad *graph.Tensor, lr float64) Update {
 	u := Update{Node: n, Of: of, LR: lr, Old: n.Value, Grad: grad, New: n.Value.Clone()}
 	for i := range u.New.Data {
 		u.New.Data[i] -= lr * grad.Data[i]
@@ -30,7 +30,7 @@ func (a *Annotated) Updates(lr float64) []Update {
 	var out []Update
 	for _, n := range a.Graph.Nodes {
 		if n.Kind == graph.KindParam && a.Grads[n.ID] != nil {
-			out = append(out, newUpdate(n, a.Graph.Output, a.Grads[n.ID], lr))
+			out = append(out, NewUpdate(n, a.Graph.Output, a.Grads[n.ID], lr))
 		}
 	}
 	return out

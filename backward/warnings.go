@@ -54,25 +54,21 @@ func gradWarnings(a *Annotated) graph.Diagnostics {
 		case big > LargeGradient:
 			ds = append(ds, graph.Diagnostic{Severity: graph.Warning, Pos: n.Pos,
 				Summary: fmt.Sprintf("the gradient of %s is very large (|∂%s/∂%s| reaches %s > %s): the gradient explodes, and a gradient-descent step would overshoot",
-					n.Name, a.Graph.Output.Name, n.Name, graph.FormatNumber(roundSig(big)), graph.FormatNumber(LargeGradient))})
+					n.Name, a.Graph.Output.Name, n.Name, graph.FormatNumber(graph.RoundSig(big)), graph.FormatNumber(LargeGradient))})
 		}
 	}
 	return ds
 }
 
-// saturation warns when a sigmoid or tanh node's local derivative is below
+// saturation warns when an op's local derivative, for an op that says how
+// it saturates (graph.Op.Saturation: sigmoid, tanh), is below
 // SaturationLimit in magnitude for some element.
 func saturation(n *graph.Node) (graph.Diagnostic, bool) {
-	var deriv func(y float64) float64
-	switch n.Op.Name {
-	case "sigmoid":
-		deriv = func(y float64) float64 { return y * (1 - y) }
-	case "tanh":
-		deriv = func(y float64) float64 { return 1 - y*y }
-	default:
+	deriv := n.Op.Saturation
+	if deriv == nil {
 		return graph.Diagnostic{}, false
 	}
-	formula := n.Op.Local(n.InputNames(), n.DisplayName(), 0)
+	formula := n.LocalExpr(0)
 	for i, y := range n.Value.Data {
 		if d := deriv(y); math.Abs(d) < SaturationLimit {
 			at := ""
@@ -81,8 +77,8 @@ func saturation(n *graph.Node) (graph.Diagnostic, bool) {
 			}
 			return graph.Diagnostic{Severity: graph.Warning, Pos: n.Pos,
 				Summary: fmt.Sprintf("%s = %s is saturated at %s = %s%s: its derivative %s is %s < %s, so almost no gradient flows back through it",
-					n.Name, n.Op.Formula(n.InputNames()), n.Inputs[0].DisplayName(), graph.FormatNumber(n.Inputs[0].Value.Data[min(i, n.Inputs[0].Value.Size()-1)]), at,
-					formula, graph.FormatNumber(roundSig(d)), graph.FormatNumber(SaturationLimit))}, true
+					n.Name, n.Op.Formula(n, n.InputNames()), n.Inputs[0].DisplayName(), graph.FormatNumber(n.Inputs[0].Value.Data[min(i, n.Inputs[0].Value.Size()-1)]), at,
+					formula, graph.FormatNumber(graph.RoundSig(d)), graph.FormatNumber(SaturationLimit))}, true
 		}
 	}
 	return graph.Diagnostic{}, false

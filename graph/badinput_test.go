@@ -1040,7 +1040,7 @@ inputs: {d: [1, 2]}
 nodes:
   g: outer(d, d)
 `,
-		want: []string{`bad.yaml:4:6: unknown op "outer" (the ops are add, cos, div, exp, log, matmul, mean, mse, mul, neg, pow, relu, sigmoid, sin, square, squared_error, step, sub, sum, tanh, transpose)`},
+		want: []string{`bad.yaml:4:6: unknown op "outer" (the ops are abs, add, bce_with_logits, binary_cross_entropy, clip, cos, cross_entropy, div, exp, flatten, huber, log, log_softmax, logsumexp, matmul, max, maximum, mean, minimum, mse, mul, neg, nll, onehot, pow, relu, reshape, sigmoid, sin, softmax, sqrt, square, squared_error, step, sub, sum, tanh, transpose, var)`},
 		tok:  "outer",
 	},
 	{

@@ -3,6 +3,7 @@ package graph
 import (
 	"container/heap"
 	"fmt"
+	"math"
 	"slices"
 	"sort"
 	"strings"
@@ -55,6 +56,9 @@ func (p *parser) build(s *rawSpec) *Graph {
 		n := byName[rn.name]
 		if n == nil || n.Pos != rn.pos {
 			continue // A duplicate definition, already reported.
+		}
+		if rn.kw.present {
+			n.Attr, n.KeywordPos = rn.kw.value, rn.kw.keyPos
 		}
 		if rn.broken {
 			incomplete[n] = true
@@ -301,9 +305,9 @@ func (p *parser) inferShapes(g *Graph, incomplete map[*Node]bool) bool {
 		if !ready {
 			continue
 		}
-		shape, err := n.Op.Shape(shapes, nil)
+		shape, err := n.Op.Shape(shapes, n.Attr)
 		if err != nil {
-			p.errorf(n.Pos, "%s: %s: %v", n.Name, n.Op.Name, err)
+			p.errorf(shapeErrorPos(n, err), "%s: %s: %v", n.Name, n.Op.Name, err)
 			ok = false
 			continue
 		}
@@ -350,11 +354,18 @@ func (g *Graph) evaluateAll() Diagnostics {
 			vals[i] = in.Value
 			inputsFinite = inputsFinite && in.Value.Finite()
 		}
+		if n.Op.Check != nil && inputsFinite {
+			if err := n.Op.Check(n, vals); err != nil {
+				ds = append(ds, Diagnostic{Severity: Error, Pos: n.Pos, Summary: fmt.Sprintf("%s = %s: %v", n.Name, n.Op.Formula(n, inputNames(n)), err)})
+				n.Value = Full(n.Shape, math.NaN())
+				continue
+			}
+		}
 		n.Value = n.Op.Forward(vals, n.Attr)
 		if inputsFinite && !n.Value.Finite() {
 			e := &EvalError{Op: n.Op.Name, Inputs: vals}
 			ds = append(ds, Diagnostic{Severity: Error, Pos: n.Pos, Summary: fmt.Sprintf("%s = %s is %s, not a finite number: %s",
-				n.Name, n.Op.Formula(inputNames(n)), summarize(n.Value), e.InputsText(inputNames(n)))})
+				n.Name, n.Op.Formula(n, inputNames(n)), summarize(n.Value), e.InputsText(inputNames(n)))})
 		}
 	}
 	return ds

@@ -15,6 +15,8 @@ type Builder struct {
 	base  int
 	// consts shares one node per constant value.
 	consts map[float64]*Node
+	// ops is the table Call looks ops up in.
+	ops *OpTable
 	// vals is reused to pass input values to Forward.
 	vals []*Tensor
 	// Err is the first evaluation that produced a value that is not finite;
@@ -25,7 +27,7 @@ type Builder struct {
 // NewBuilder returns a Builder whose first node will have ID base. Use the
 // number of nodes already in existence (for instance g.Len()) so IDs stay
 // unique.
-func NewBuilder(base int) *Builder { return &Builder{base: base} }
+func NewBuilder(base int) *Builder { return &Builder{base: base, ops: builtin} }
 
 // Reset forgets every node created so far and any error, so a scratch
 // Builder can be reused.
@@ -82,10 +84,11 @@ func (b *Builder) Apply(op *Op, attr []int, in ...*Node) *Node {
 	return n
 }
 
-// Call applies the op with the given canonical name to in. Derivative rules
-// refer to other ops by name, through the registry, since a rule that named
-// another op's variable would form an initialization cycle.
-func (b *Builder) Call(name string, in ...*Node) *Node { return b.Apply(registry[name], nil, in...) }
+// Call applies the built-in op with the given canonical name to in.
+// Derivative rules refer to other ops by name, through the Builder's table,
+// since a rule that named another op's variable would form an
+// initialization cycle.
+func (b *Builder) Call(name string, in ...*Node) *Node { return b.Apply(b.ops.Get(name), nil, in...) }
 
 // The helpers below name the ops derivative rules use most, so that a rule
 // reads like its formula: b.Mul(g, b.Cos(a)).
@@ -123,7 +126,7 @@ func (b *Builder) SumTo(x *Node, shape []int) *Node {
 	if sameShape(x.Shape, shape) {
 		return x
 	}
-	return b.Apply(registry["sum_to"], cloneShape(shape), x)
+	return b.Apply(b.ops.Get("sum_to"), cloneShape(shape), x)
 }
 
 // BroadcastTo expands x to shape; it returns x itself when x already has
@@ -132,5 +135,5 @@ func (b *Builder) BroadcastTo(x *Node, shape []int) *Node {
 	if sameShape(x.Shape, shape) {
 		return x
 	}
-	return b.Apply(registry["broadcast_to"], cloneShape(shape), x)
+	return b.Apply(b.ops.Get("broadcast_to"), cloneShape(shape), x)
 }

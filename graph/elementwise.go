@@ -26,8 +26,10 @@ var opAdd = &Op{
 		}
 		return out
 	},
-	Local: func(ins []string, _ string, _ int) string { return "1" },
-	Formula: func(ins []string) string {
+	Local:  func(ins []string, _ string, _ int) string { return "1" },
+	Delta:  func(_ *Node, _ int) string { return "{δ}" },
+	Second: zeroSecond,
+	Formula: func(_ *Node, ins []string) string {
 		terms := make([]string, len(ins))
 		for i, in := range ins {
 			terms[i] = in
@@ -49,7 +51,9 @@ var opSub = &Op{
 		return []*Node{g, b.Neg(g)}
 	},
 	Local:   func(_ []string, _ string, arg int) string { return [2]string{"1", "−1"}[arg] },
-	Formula: func(ins []string) string { return ins[0] + " − " + paren(ins[1]) },
+	Formula: func(_ *Node, ins []string) string { return ins[0] + " − " + paren(ins[1]) },
+	Delta:   func(_ *Node, arg int) string { return [2]string{"{δ}", "−{δ}"}[arg] },
+	Second:  zeroSecond,
 }
 
 var opMul = &Op{
@@ -69,8 +73,25 @@ var opMul = &Op{
 		}
 		return out
 	},
-	Local:   func(ins []string, _ string, arg int) string { return ins[1-arg] },
-	Formula: func(ins []string) string { return paren(ins[0]) + "·" + paren(ins[1]) },
+	Local: func(ins []string, _ string, arg int) string { return ins[1-arg] },
+	// A product of two tensors is elementwise, a ⊙ b; · is kept for
+	// products with a scalar (and matrix products).
+	Formula: func(n *Node, ins []string) string {
+		if n != nil && len(n.Inputs) == 2 && len(n.Inputs[0].Shape) > 0 && len(n.Inputs[1].Shape) > 0 {
+			return paren(ins[0]) + " ⊙ " + paren(ins[1])
+		}
+		return paren(ins[0]) + "·" + paren(ins[1])
+	},
+	// Multiplying by a scalar is written δ · c; any other product is the
+	// generic δ ⊙ local.
+	Delta: func(n *Node, arg int) string {
+		if len(n.Inputs[1-arg].Shape) == 0 {
+			return "{δ} · {" + strconv.Itoa(1-arg) + "}"
+		}
+		return ""
+	},
+	// The other input does not depend on this one (x·x is two paths).
+	Second: zeroSecond,
 }
 
 var opDiv = &Op{
@@ -96,7 +117,7 @@ var opDiv = &Op{
 		}
 		return "−" + paren(ins[0]) + "/" + paren(ins[1]) + "²"
 	},
-	Formula: func(ins []string) string { return paren(ins[0]) + " / " + paren(ins[1]) },
+	Formula: func(_ *Node, ins []string) string { return paren(ins[0]) + " / " + paren(ins[1]) },
 }
 
 var opPow = &Op{
@@ -108,7 +129,9 @@ var opPow = &Op{
 	VJP: func(b *Builder, n, g *Node, need []bool) []*Node {
 		x, p := n.Inputs[0], n.Inputs[1]
 		out := make([]*Node, 2)
-		if need[0] {
+		if need[0] && !zeroConst(p) {
+			// x^0 = 1 is constant: its derivative is 0 even at x = 0,
+			// where 0·x^(0−1) would be 0·∞ (as PyTorch masks it).
 			out[0] = b.Mul(g, b.Mul(p, b.Call("pow", x, b.Sub(p, b.Const(1)))))
 		}
 		if need[1] {
@@ -126,6 +149,8 @@ var opPow = &Op{
 		if e, err := strconv.ParseFloat(ins[1], 64); err == nil {
 			// A literal exponent: 3·x^2 rather than 3·x^(3−1).
 			switch e - 1 {
+			case -1:
+				return "0"
 			case 0:
 				return p
 			case 1:
@@ -135,35 +160,89 @@ var opPow = &Op{
 		}
 		return p + "·" + x + "^(" + p + "−1)"
 	},
-	Formula: func(ins []string) string { return paren(ins[0]) + "^" + paren(ins[1]) },
+	Formula: func(_ *Node, ins []string) string { return paren(ins[0]) + "^" + paren(ins[1]) },
+	Second: func(n *Node, arg int, x string) string {
+		p := n.Inputs[1]
+		if arg != 0 || p.Kind != KindConst {
+			return ""
+		}
+		return powSecond(p.Value.Item(), x)
+	},
+}
+
+// zeroConst reports whether n is a constant (or a leaf without gradient)
+// whose elements are all 0.
+func zeroConst(n *Node) bool {
+	if !n.IsLeaf() || !n.NoGrad {
+		return false
+	}
+	for _, v := range n.Value.Data {
+		if v != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// powSecond is the second derivative of x^p: p(p−1)·x^(p−2), simplified.
+func powSecond(p float64, x string) string {
+	c, k := p*(p-1), p-2
+	switch {
+	case c == 0:
+		return "0"
+	case k == 0:
+		return NumberText(c)
+	}
+	pow := x
+	if k != 1 {
+		ks := NumberText(k)
+		if strings.HasPrefix(ks, "−") || strings.ContainsAny(ks, ".e") {
+			ks = "(" + ks + ")"
+		}
+		pow = x + "^" + ks
+	}
+	if c == 1 {
+		return pow
+	}
+	return NumberText(c) + "·" + pow
 }
 
 var opNeg = unary("neg", func(x float64) float64 { return -x },
-	func(b *Builder, a, out *Node) *Node { return b.Const(-1) }, "−1", "−{a}")
+	func(b *Builder, a, out *Node) *Node { return b.Const(-1) }, "−1", "−{a}").second("0")
 
 var opSquare = unary("square", func(x float64) float64 { return x * x },
-	func(b *Builder, a, out *Node) *Node { return b.Scale(2, a) }, "2·{a}", "{a}²")
+	func(b *Builder, a, out *Node) *Node { return b.Scale(2, a) }, "2·{a}", "{a}²").second("2")
 
 var opExp = unary("exp", math.Exp,
-	func(b *Builder, a, out *Node) *Node { return out }, "exp({a})", "exp({a})")
+	func(b *Builder, a, out *Node) *Node { return out }, "exp({a})", "exp({a})").
+	fn("exp", `\exp`).second("exp({x})")
 
 var opLog = unary("log", math.Log,
-	func(b *Builder, a, out *Node) *Node { return b.Div(b.Const(1), a) }, "1/{a}", "ln({a})")
+	func(b *Builder, a, out *Node) *Node { return b.Div(b.Const(1), a) }, "1/{a}", "ln({a})").
+	fn("ln", `\ln`).second("−1/{x}²")
 
 var opSin = unary("sin", math.Sin,
-	func(b *Builder, a, out *Node) *Node { return b.Call("cos", a) }, "cos({a})", "sin({a})")
+	func(b *Builder, a, out *Node) *Node { return b.Call("cos", a) }, "cos({a})", "sin({a})").
+	fn("sin", `\sin`).second("−sin({x})")
 
 var opCos = unary("cos", math.Cos,
-	func(b *Builder, a, out *Node) *Node { return b.Neg(b.Call("sin", a)) }, "−sin({a})", "cos({a})")
+	func(b *Builder, a, out *Node) *Node { return b.Neg(b.Call("sin", a)) }, "−sin({a})", "cos({a})").
+	fn("cos", `\cos`).second("−cos({x})")
 
 var opTanh = unary("tanh", math.Tanh,
-	func(b *Builder, a, out *Node) *Node { return b.Sub(b.Const(1), b.Mul(out, out)) }, "1 − tanh²({a})", "tanh({a})")
+	func(b *Builder, a, out *Node) *Node { return b.Sub(b.Const(1), b.Mul(out, out)) }, "1 − tanh²({a})", "tanh({a})").
+	fn("tanh", `\tanh`).second("−2·tanh({x})(1 − tanh²({x}))").
+	saturates(func(y float64) float64 { return 1 - y*y })
 
 var opSigmoid = unary("sigmoid", sigmoid,
-	func(b *Builder, a, out *Node) *Node { return b.Mul(out, b.Sub(b.Const(1), out)) }, "σ({a})(1 − σ({a}))", "σ({a})")
+	func(b *Builder, a, out *Node) *Node { return b.Mul(out, b.Sub(b.Const(1), out)) }, "σ({a})(1 − σ({a}))", "σ({a})").
+	second("σ({x})(1 − σ({x}))(1 − 2σ({x}))").
+	saturates(func(y float64) float64 { return y * (1 - y) })
 
 var opRelu = unary("relu", func(x float64) float64 { return math.Max(0, x) },
-	func(b *Builder, a, out *Node) *Node { return b.Call("step", a) }, "1[{a}>0]", "ReLU({a})")
+	func(b *Builder, a, out *Node) *Node { return b.Call("step", a) }, "1[{a}>0]", "ReLU({a})").
+	fn("ReLU", `\operatorname{ReLU}`).second("0").
+	kinkAt0("ReLU", "0").pieces(func(x float64) int { return int(step(x)) })
 
 // opLog0 is ln a where a ≠ 0 and 0 where a = 0; pow's derivative with
 // respect to its exponent uses it, so that 0^p has a zero derivative there.

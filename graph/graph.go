@@ -46,11 +46,14 @@ type Node struct {
 	// Op is nil for leaves.
 	Op     *Op
 	Inputs []*Node
-	// Attr is the target shape of the internal shape ops (sum_to,
-	// broadcast_to); it is nil for every other op.
-	Attr  []int
-	Shape []int
-	Value *Tensor
+	// Attr is the value of the node's keyword argument (sum's axis,
+	// reshape's shape, …) or the target shape of the internal shape ops
+	// (sum_to, broadcast_to); it is nil for every other op.
+	Attr []int
+	// KeywordPos is where the keyword argument is written, if any.
+	KeywordPos Pos
+	Shape      []int
+	Value      *Tensor
 	// NoGrad is true for constants and for leaves declared with grad: false:
 	// no gradient is computed for them.
 	NoGrad bool
@@ -60,6 +63,14 @@ type Node struct {
 	Pos Pos
 	// InputPos holds the position of each entry of the node's in list.
 	InputPos []Pos
+}
+
+// LocalExpr returns the formula of ∂n/∂n.Inputs[arg] that the op writes.
+func (n *Node) LocalExpr(arg int) string {
+	if n.Op.LocalOf != nil {
+		return n.Op.LocalOf(n, arg)
+	}
+	return n.Op.Local(inputNames(n), n.DisplayName(), arg)
 }
 
 // IsLeaf reports whether n is an input, param or constant.

@@ -89,7 +89,77 @@ var opMatMul = &Op{
 	Local: func(ins []string, _ string, arg int) string {
 		return paren(ins[1-arg]) + "ᵀ"
 	},
-	Formula: func(ins []string) string { return paren(ins[0]) + "·" + paren(ins[1]) },
+	Formula: func(_ *Node, ins []string) string { return paren(ins[0]) + "·" + paren(ins[1]) },
+	Delta: func(n *Node, arg int) string {
+		ra, rb := len(n.Inputs[0].Shape), len(n.Inputs[1].Shape)
+		if arg == 0 {
+			switch {
+			case ra == 2: // ∂/∂A = G·Bᵀ; with a vector B, the outer product δ·Bᵀ.
+				return "{δ} · {1}ᵀ"
+			case rb == 2: // [k]·[k,n]: ∂/∂a = B·δ.
+				return "{1} · {δ}"
+			}
+			return "{δ} · {1}"
+		}
+		switch {
+		case ra == 2: // ∂/∂B = Aᵀ·G.
+			return "{0}ᵀ · {δ}"
+		case rb == 2: // [k]·[k,n]: ∂/∂B = a·δᵀ, an outer product.
+			return "{0} · {δ}ᵀ"
+		}
+		return "{δ} · {0}"
+	},
+	Jacobian: func(n *Node, arg int) string {
+		ra, rb := len(n.Inputs[0].Shape), len(n.Inputs[1].Shape)
+		switch {
+		case arg == 1 && ra == 2 && rb == 1: // z = A·x: ∂z/∂x = A.
+			return "{0}"
+		case arg == 0 && ra == 1: // z = x·B or x·y: ∂z/∂x = Bᵀ (a row yᵀ).
+			return "{1}ᵀ"
+		case arg == 1 && ra == 1 && rb == 1:
+			return "{0}ᵀ"
+		case arg == 0 && rb == 1: // z = A·x: ∂z_i/∂A_ij = x_j.
+			return "∂{out}_i/∂{0}_ij = {1}_j"
+		case arg == 0: // Z = A·B: ∂Z_ik/∂A_ij = B_jk.
+			return "∂{out}_ik/∂{0}_ij = {1}_jk"
+		case ra == 1: // z = a·B: ∂z_k/∂B_jk = a_j.
+			return "∂{out}_k/∂{1}_jk = {0}_j"
+		}
+		return "∂{out}_ik/∂{1}_jk = {0}_ij" // Z = A·B.
+	},
+	DeltaShapes: func(n *Node, arg int) string {
+		a, b := n.Inputs[0], n.Inputs[1]
+		ra, rb := len(a.Shape), len(b.Shape)
+		if arg == 0 {
+			switch {
+			case ra == 2:
+				return productShapes(n, b, false, true, a)
+			case rb == 2:
+				return productShapes(b, n, false, false, a)
+			}
+			return ""
+		}
+		switch {
+		case ra == 2:
+			return productShapes(a, n, true, false, b)
+		case rb == 2:
+			return productShapes(a, n, false, true, b)
+		}
+		return ""
+	},
+}
+
+// productShapes describes a matrix product x·y that gives the shape of
+// res, as in "[2,3]ᵀ·[2] → [3]".
+func productShapes(x, y *Node, tx, ty bool, res *Node) string {
+	sx, sy := ShapeString(x.Shape), ShapeString(y.Shape)
+	if tx {
+		sx += "ᵀ"
+	}
+	if ty {
+		sy += "ᵀ"
+	}
+	return sx + "·" + sy + " → " + ShapeString(res.Shape)
 }
 
 // opOuter is the outer product of two vectors, u ⊗ v = u·vᵀ; matmul's
@@ -124,7 +194,7 @@ var opOuter = &Op{
 		return out
 	},
 	Local:   func(ins []string, _ string, arg int) string { return ins[1-arg] },
-	Formula: func(ins []string) string { return paren(ins[0]) + "⊗" + paren(ins[1]) },
+	Formula: func(_ *Node, ins []string) string { return paren(ins[0]) + "⊗" + paren(ins[1]) },
 }
 
 var opTranspose = &Op{
@@ -150,44 +220,8 @@ var opTranspose = &Op{
 		return []*Node{b.T(g)}
 	},
 	Local:   func(ins []string, _ string, _ int) string { return "(·)ᵀ" },
-	Formula: func(ins []string) string { return paren(ins[0]) + "ᵀ" },
-}
-
-var opSum = &Op{
-	Name: "sum", MinArgs: 1, MaxArgs: 1,
-	Shape: scalarRule,
-	Forward: func(in []*Tensor, _ []int) *Tensor {
-		s := 0.0
-		for _, v := range in[0].Data {
-			s += v
-		}
-		return Scalar(s)
-	},
-	VJP: func(b *Builder, n, g *Node, need []bool) []*Node {
-		return []*Node{b.BroadcastTo(g, n.Inputs[0].Shape)}
-	},
-	Local:   func(ins []string, _ string, _ int) string { return "1" },
-	Formula: func(ins []string) string { return "Σ " + paren(ins[0]) },
-}
-
-var opMean = &Op{
-	Name: "mean", MinArgs: 1, MaxArgs: 1,
-	Shape: scalarRule,
-	Forward: func(in []*Tensor, _ []int) *Tensor {
-		s := 0.0
-		for _, v := range in[0].Data {
-			s += v
-		}
-		return Scalar(s / float64(len(in[0].Data)))
-	},
-	VJP: func(b *Builder, n, g *Node, need []bool) []*Node {
-		a := n.Inputs[0]
-		return []*Node{b.BroadcastTo(b.Scale(1/float64(Size(a.Shape)), g), a.Shape)}
-	},
-	Local: func(ins []string, _ string, _ int) string { return "1/n" },
-	Formula: func(ins []string) string {
-		return "mean(" + ins[0] + ")"
-	},
+	Formula: func(_ *Node, ins []string) string { return paren(ins[0]) + "ᵀ" },
+	Delta:   func(*Node, int) string { return "{δ}ᵀ" },
 }
 
 // opSumTo sums its input over broadcast dimensions down to the shape in
@@ -201,7 +235,8 @@ var opSumTo = &Op{
 		return []*Node{b.BroadcastTo(g, n.Inputs[0].Shape)}
 	},
 	Local:   func(ins []string, _ string, _ int) string { return "1" },
-	Formula: func(ins []string) string { return "sum_to(" + ins[0] + ")" },
+	Formula: func(_ *Node, ins []string) string { return "sum_to(" + ins[0] + ")" },
+	Func:    "sum_to", TeX: `\operatorname{sumto}`,
 }
 
 // opBroadcastTo expands its input to the shape in attr; it is the adjoint of
@@ -214,15 +249,13 @@ var opBroadcastTo = &Op{
 		return []*Node{b.SumTo(g, n.Inputs[0].Shape)}
 	},
 	Local:   func(ins []string, _ string, _ int) string { return "1" },
-	Formula: func(ins []string) string { return "broadcast(" + ins[0] + ")" },
+	Formula: func(_ *Node, ins []string) string { return "broadcast(" + ins[0] + ")" },
+	Func:    "broadcast", TeX: `\operatorname{broadcast}`,
 }
 
 var opSquaredError = &Op{
-	Name: "squared_error", MinArgs: 2, MaxArgs: 2,
-	Shape: func(in [][]int, attr []int) ([]int, error) {
-		_, err := elementwiseShape(in, attr)
-		return nil, err
-	},
+	Name: "squared_error", MinArgs: 2, MaxArgs: 2, Loss: true,
+	Shape: lossPairShape,
 	Forward: func(in []*Tensor, _ []int) *Tensor {
 		d := zipWith(in[0], in[1], func(x, y float64) float64 { return (x - y) * (x - y) })
 		return opSum.Forward([]*Tensor{d}, nil)
@@ -234,11 +267,11 @@ var opSquaredError = &Op{
 	Local: func(ins []string, _ string, arg int) string {
 		return [2]string{"", "−"}[arg] + "2(" + ins[0] + " − " + paren(ins[1]) + ")"
 	},
-	Formula: func(ins []string) string { return "Σ(" + ins[0] + " − " + paren(ins[1]) + ")²" },
+	Formula: func(_ *Node, ins []string) string { return "Σ(" + ins[0] + " − " + paren(ins[1]) + ")²" },
 }
 
 var opMSE = &Op{
-	Name: "mse", MinArgs: 2, MaxArgs: 2,
+	Name: "mse", MinArgs: 2, MaxArgs: 2, Loss: true,
 	Shape: opSquaredError.Shape,
 	Forward: func(in []*Tensor, _ []int) *Tensor {
 		d := zipWith(in[0], in[1], func(x, y float64) float64 { return (x - y) * (x - y) })
@@ -253,7 +286,7 @@ var opMSE = &Op{
 	Local: func(ins []string, _ string, arg int) string {
 		return [2]string{"", "−"}[arg] + "2(" + ins[0] + " − " + paren(ins[1]) + ")/n"
 	},
-	Formula: func(ins []string) string { return "mean((" + ins[0] + " − " + paren(ins[1]) + ")²)" },
+	Formula: func(_ *Node, ins []string) string { return "mean((" + ins[0] + " − " + paren(ins[1]) + ")²)" },
 }
 
 var _ = strconv.Itoa

@@ -1,6 +1,3 @@
-// Package graph reads chainviz specs and owns the computation graph: the
-// tensor type, the op registry, validation with positioned diagnostics and
-// forward evaluation.
 package graph
 
 import (
@@ -69,6 +66,12 @@ func Load(file string, src []byte) (*Graph, error) {
 // LoadWithLimits is Load with explicit limits; a zero field means the
 // default.
 func LoadWithLimits(file string, src []byte, lim Limits) (g *Graph, err error) {
+	return LoadWithOps(file, src, lim, builtin)
+}
+
+// LoadWithOps is LoadWithLimits with op names resolved in ops instead of
+// the built-in table.
+func LoadWithOps(file string, src []byte, lim Limits, ops *OpTable) (g *Graph, err error) {
 	defer func() {
 		// No panic may cross the package boundary: turn one into a
 		// diagnostic so the caller can still report it.
@@ -90,6 +93,7 @@ func LoadWithLimits(file string, src []byte, lim Limits) (g *Graph, err error) {
 	if len(p.diags) > 0 {
 		return nil, p.truncated(p.diags)
 	}
+	p.ops = ops
 	spec := p.parseSpec(doc)
 	if spec == nil {
 		return nil, p.truncated(p.diags)

@@ -6,8 +6,11 @@ import (
 	"strings"
 )
 
-// Op is one operation: its arity, shape rule, forward function and
-// derivative rule, defined side by side in one place.
+// Op is one operation. Everything chainviz knows about an op sits on its
+// definition: arity, shape rule, forward function and derivative rule side
+// by side, and what the later stages (explain, warnings, the gradient
+// check) need to say about it. backward, explain and render ask the op;
+// none of them switches on its name.
 type Op struct {
 	// Name is the canonical, lower-case op name.
 	Name string
@@ -33,47 +36,121 @@ type Op struct {
 	// entry means zero, and need[i] false means input i needs no gradient.
 	VJP func(b *Builder, n, g *Node, need []bool) []*Node
 	// Local returns a short formula for ∂n/∂input[arg] in terms of the
-	// input names (ins) and the node's own name (out).
+	// input names (ins) and the node's own name (out). Either Local or
+	// LocalOf must be set; read it through Node.LocalExpr.
 	Local func(ins []string, out string, arg int) string
-	// Formula returns the forward formula in terms of the input names, as
-	// in "a + b".
-	Formula func(ins []string) string
+	// LocalOf, when set, is used instead of Local by ops whose formula
+	// depends on the node's shapes (cross_entropy's batch size, say); see
+	// Node.LocalExpr.
+	LocalOf func(n *Node, arg int) string
+	// Formula returns the forward formula of the node n in terms of the
+	// input names ins (which may be values instead), as in "a + b"; n gives
+	// the keyword argument (n.Attr), as in "sum(X, axis=0)", and the shapes,
+	// so that an elementwise product of tensors is written a ⊙ b.
+	Formula func(n *Node, ins []string) string
+
+	// Func is the function name Formula and Local write for this op, such
+	// as "ln" for log or "ReLU" for relu; "" when they use symbols only.
+	Func string
+	// TeX is Func in LaTeX, such as \ln or \operatorname{softmax}.
+	TeX string
+	// Delta, when set, returns the backward step δ_input = … of input arg
+	// in matrix form, as a template: {δ} stands for the upstream δ (the
+	// node's), {out} for the node's name, {0}, {1}, … for the inputs'
+	// names, and a ᵀ right after a
+	// placeholder transposes it. It returns "" where the generic form
+	// applies: δ ⊙ local for elementwise ops, δ · local into a scalar, and
+	// J_xᵀ·δ for any other op.
+	Delta func(n *Node, arg int) string
+	// Jacobian, when set, returns the local derivative as explain's chain
+	// of factors writes it, in one layout: ∂out/∂input as the
+	// [size(out), size(input)] matrix, such as W for z = W·x (Local, which
+	// the annotated JSON keeps, writes Wᵀ, the factor of the backward step
+	// δ_x = Wᵀ·δ_z), or, with respect to a matrix, its entries, such as
+	// ∂z_i/∂W_ij = x_j. It is a template with Delta's placeholders ({out}
+	// is the factor's numerator); "" means Local.
+	Jacobian func(n *Node, arg int) string
+	// DeltaShapes, when set, describes the matrix product of the δ form of
+	// input arg with its operands' shapes, such as "[2,3]ᵀ·[2] → [3]".
+	DeltaShapes func(n *Node, arg int) string
+	// Second returns ∂²n/∂input[arg]² as a formula in x (the input's name,
+	// parenthesised when needed), or "" when it is not a simple formula.
+	// Only a scalar op applied once to the input asks.
+	Second func(n *Node, arg int, x string) string
+	// Pieces, for an op defined piecewise (relu's x > 0, abs's sign), appends
+	// to dst the piece each element of the inputs falls in, and returns it.
+	// The gradient check flags a finite difference as unreliable when the
+	// pattern changes between its two evaluations (it straddles a kink).
+	Pieces func(in []*Tensor, attr []int, dst []int) []int
+	// Kink returns a warning sentence when n is evaluated exactly where it
+	// is not differentiable (relu at 0, abs at 0, a tie of max), saying
+	// which derivative is used there, or "".
+	Kink func(n *Node) string
+	// Check, when set, validates what the shape rule cannot see (class
+	// indices, say, and that a leaf holding them has no gradient) before
+	// Forward runs on the values in; its error is reported at the node n.
+	Check func(n *Node, in []*Tensor) error
+	// Saturation, for an op whose derivative vanishes far from the origin
+	// (sigmoid, tanh), returns the local derivative as a function of the
+	// output value; warnings report an element where it is below
+	// SaturationLimit.
+	Saturation func(y float64) float64
+	// Keyword is the op's keyword argument, such as sum's axis; its value
+	// is the node's Attr. Nil means the op takes none.
+	Keyword *Keyword
+	// Loss marks the loss ops, drawn with the output's style and named as
+	// a loss in the legend.
+	Loss bool
 }
 
-// registry lists every op by canonical name. The list below is the one
-// place that names every op. It is filled in init only because derivative
-// rules build nodes of other ops, which a package-level map literal would
-// turn into an initialization cycle.
-var registry = map[string]*Op{}
+// OpTable is a set of ops by canonical name. The built-in ops form one
+// (Builtin); a caller may build its own, with extra ops, and load specs
+// against it. It is built by a function, not filled in an init.
+type OpTable struct {
+	ops map[string]*Op
+}
 
-func init() {
-	for _, op := range []*Op{
-		opAdd, opSub, opMul, opDiv, opNeg, opPow, opSquare,
-		opExp, opLog, opLog0, opRecip0, opSin, opCos, opTanh, opSigmoid, opRelu, opStep,
-		opMatMul, opOuter, opTranspose, opSum, opMean, opSumTo, opBroadcastTo,
-		opSquaredError, opMSE,
-	} {
-		registry[op.Name] = op
+// NewOpTable returns a table holding ops. It panics on a duplicate name,
+// which is a programming error.
+func NewOpTable(ops ...*Op) *OpTable {
+	t := &OpTable{ops: make(map[string]*Op, len(ops))}
+	for _, op := range ops {
+		if err := t.Add(op); err != nil {
+			panic(err)
+		}
 	}
+	return t
 }
 
-// LookupOp returns the spec op with the given name, case-insensitively, or
+// Add puts op in t; a name already taken is an error.
+func (t *OpTable) Add(op *Op) error {
+	if op.Name == "" || op.Name != strings.ToLower(op.Name) {
+		return fmt.Errorf("op name %q must be non-empty and lower-case", op.Name)
+	}
+	if t.ops[op.Name] != nil {
+		return fmt.Errorf("op %q is already defined", op.Name)
+	}
+	t.ops[op.Name] = op
+	return nil
+}
+
+// Lookup returns the spec op with the given name, case-insensitively, or
 // nil. Internal ops are not returned.
-func LookupOp(name string) *Op {
-	op := registry[strings.ToLower(name)]
+func (t *OpTable) Lookup(name string) *Op {
+	op := t.ops[strings.ToLower(name)]
 	if op == nil || op.Internal {
 		return nil
 	}
 	return op
 }
 
-// OpByName returns any op, internal ones included, by canonical name.
-func OpByName(name string) *Op { return registry[name] }
+// Get returns any op, internal ones included, by canonical name.
+func (t *OpTable) Get(name string) *Op { return t.ops[name] }
 
-// OpNames returns the names of the ops a spec may use, sorted.
-func OpNames() []string {
+// Names returns the names of the ops a spec may use, sorted.
+func (t *OpTable) Names() []string {
 	var names []string
-	for name, op := range registry {
+	for name, op := range t.ops {
 		if !op.Internal {
 			names = append(names, name)
 		}
@@ -81,6 +158,56 @@ func OpNames() []string {
 	sort.Strings(names)
 	return names
 }
+
+// All returns every op, internal ones included, sorted by name.
+func (t *OpTable) All() []*Op {
+	out := make([]*Op, 0, len(t.ops))
+	for _, op := range t.ops {
+		out = append(out, op)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// BuiltinOps returns the built-in ops. This list is the one place that
+// names every op; a new op is added here.
+func BuiltinOps() []*Op {
+	return []*Op{
+		opAdd, opSub, opMul, opDiv, opNeg, opPow, opSquare,
+		opExp, opLog, opLog0, opRecip0, opSin, opCos, opTanh, opSigmoid, opRelu, opStep,
+		opMatMul, opOuter, opTranspose, opSum, opMean, opSumTo, opBroadcastTo,
+		opSquaredError, opMSE,
+		// ops_piecewise.go
+		opAbs, opSqrt, opMaximum, opMinimum, opClip, opSign, opGe, opGt, opTie,
+		// ops_reduce.go, ops_shape.go
+		opMax, opArgmaxMask, opVar, opReshape, opFlatten, opOnehot,
+		// ops_softmax.go
+		opSoftmax, opLogSoftmax, opLogSumExp,
+		// ops_loss.go
+		opCrossEntropy, opNLL, opBCE, opBCEWithLogits, opHuber,
+	}
+}
+
+// builtin is the table of the built-in ops. Derivative rules look ops up
+// through their Builder's table, never through this variable, so that the
+// ops' definitions do not depend on it (which would be an initialization
+// cycle).
+var builtin = NewOpTable(BuiltinOps()...)
+
+// Builtin returns the table of the built-in ops. It is shared: add ops to
+// a table of your own (NewOpTable(BuiltinOps()...)), not to this one.
+func Builtin() *OpTable { return builtin }
+
+// LookupOp returns the built-in spec op with the given name,
+// case-insensitively, or nil. Internal ops are not returned.
+func LookupOp(name string) *Op { return builtin.Lookup(name) }
+
+// OpByName returns any built-in op, internal ones included, by canonical
+// name.
+func OpByName(name string) *Op { return builtin.Get(name) }
+
+// OpNames returns the names of the built-in ops a spec may use, sorted.
+func OpNames() []string { return builtin.Names() }
 
 // arityText describes how many inputs op takes, for diagnostics.
 func (op *Op) arityText() string {
@@ -144,8 +271,60 @@ func unary(name string, f func(float64) float64, d func(b *Builder, a, out *Node
 		Local: func(ins []string, out string, _ int) string {
 			return strings.ReplaceAll(local, "{a}", paren(ins[0]))
 		},
-		Formula: func(ins []string) string {
+		Formula: func(_ *Node, ins []string) string {
 			return strings.ReplaceAll(formula, "{a}", ins[0])
 		},
 	}
 }
+
+// The methods below fill in the optional fields of an op built by unary,
+// so that a definition reads as one expression.
+
+// fn sets the function name the op's formulas write and its LaTeX.
+func (op *Op) fn(name, tex string) *Op {
+	op.Func, op.TeX = name, tex
+	return op
+}
+
+// second sets the second derivative of a unary op; {x} stands for the
+// input's name.
+func (op *Op) second(formula string) *Op {
+	op.Second = func(_ *Node, _ int, x string) string { return strings.ReplaceAll(formula, "{x}", x) }
+	return op
+}
+
+// saturates sets the op's derivative as a function of its output, for the
+// saturation warning.
+func (op *Op) saturates(deriv func(y float64) float64) *Op {
+	op.Saturation = deriv
+	return op
+}
+
+// kinkAt0 makes a unary op, written fname(x) in prose, warn when it is
+// evaluated at x = 0, where its derivative is taken as deriv.
+func (op *Op) kinkAt0(fname, deriv string) *Op {
+	op.Kink = func(n *Node) string {
+		for _, v := range n.Inputs[0].Value.Data {
+			if v == 0 {
+				return n.Name + " = " + fname + "(" + n.Inputs[0].DisplayName() + ") is evaluated at 0, where it is not differentiable; its derivative there is taken as " + deriv + " (as PyTorch does)"
+			}
+		}
+		return ""
+	}
+	return op
+}
+
+// pieces sets the piece function of a unary op defined piecewise: piece
+// gives the piece of one input element.
+func (op *Op) pieces(piece func(x float64) int) *Op {
+	op.Pieces = func(in []*Tensor, _ []int, dst []int) []int {
+		for _, v := range in[0].Data {
+			dst = append(dst, piece(v))
+		}
+		return dst
+	}
+	return op
+}
+
+// zeroSecond is the second derivative of an op linear in each input.
+func zeroSecond(*Node, int, string) string { return "0" }

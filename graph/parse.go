@@ -43,6 +43,8 @@ type rawNode struct {
 	label  string
 	pos    Pos
 	opPos  Pos
+	// kw is the keyword argument, if any (see keywords.go).
+	kw rawKeyword
 }
 
 // rawArg is one entry of a node's in list: a reference or a literal.
@@ -70,6 +72,8 @@ type parser struct {
 	// suggested records the keys an unknown key was taken for, by mapping
 	// position, so that the key is not also reported as missing.
 	suggested map[suggestedKey]bool
+	// ops is the table op names are resolved in.
+	ops *OpTable
 }
 
 type suggestedKey struct {

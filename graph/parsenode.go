@@ -45,7 +45,26 @@ func (p *parser) nodes(s *rawSpec, v *yaml.Node) {
 func (p *parser) longForm(n *rawNode, v *yaml.Node) bool {
 	var haveOp, haveIn, ok = false, false, true
 	what := "nodes." + n.name
-	p.mapping(v, what, []string{"op", "in", "label"}, func(key string, _, x *yaml.Node) {
+	type kwEntry struct {
+		kw  rawKeyword
+		val Pos
+	}
+	var kws []kwEntry
+	// Keyword arguments are read apart, so that the other keys are checked
+	// as before.
+	rest := *v
+	rest.Content = nil
+	names := p.ops.keywordNames()
+	for i := 0; i+1 < len(v.Content); i += 2 {
+		k, x := v.Content[i], v.Content[i+1]
+		if k.Kind == yaml.ScalarNode && contains(names, k.Value) {
+			vals, isList, good := yamlKeywordValue(x)
+			kws = append(kws, kwEntry{rawKeyword{name: k.Value, value: vals, isList: isList, keyPos: p.pos(k), bad: !good}, p.pos(x)})
+			continue
+		}
+		rest.Content = append(rest.Content, k, x)
+	}
+	p.mapping(&rest, what, []string{"op", "in", "label"}, func(key string, _, x *yaml.Node) {
 		switch key {
 		case "op":
 			haveOp = true
@@ -74,6 +93,9 @@ func (p *parser) longForm(n *rawNode, v *yaml.Node) bool {
 			n.label, _ = p.str(x, what+".label")
 		}
 	})
+	for _, e := range kws {
+		ok = p.checkKeyword(n, e.kw, e.val) && ok
+	}
 	if !haveOp {
 		p.missing(v, what, "op", "")
 		return false
@@ -82,7 +104,7 @@ func (p *parser) longForm(n *rawNode, v *yaml.Node) bool {
 		p.missing(v, what, "in", " (the list of inputs)")
 		return false
 	}
-	return ok && p.checkArity(n, p.pos(v))
+	return ok && p.checkArity(n, p.pos(v)) && p.checkRequired(n, n.opPos)
 }
 
 // argNode reads one entry of an in list.
@@ -106,11 +128,11 @@ func (p *parser) argNode(e *yaml.Node, what string) (rawArg, bool) {
 // lookupOp resolves an op name case-insensitively, with a suggestion when it
 // is unknown.
 func (p *parser) lookupOp(n *rawNode, name string, pos Pos) bool {
-	op := LookupOp(name)
+	op := p.ops.Lookup(name)
 	if op == nil {
-		hint := didYouMean(name, OpNames())
+		hint := didYouMean(name, p.ops.Names())
 		if hint == "" {
-			hint = " (the ops are " + strings.Join(OpNames(), ", ") + ")"
+			hint = " (the ops are " + strings.Join(p.ops.Names(), ", ") + ")"
 		}
 		p.errorf(pos, "unknown op %q%s", truncate(name, 40), hint)
 		return false
@@ -180,12 +202,33 @@ func (p *parser) shortForm(n *rawNode, v *yaml.Node) bool {
 		return false
 	}
 	if strings.TrimSpace(body) != "" {
-		off := open + 1
-		for _, part := range strings.Split(body, ",") {
+		parts, offs := splitArgs(body)
+		for i, part := range parts {
 			lead := skipSpace(part, 0)
 			tok := strings.TrimSpace(part)
-			pos := at(off + lead)
-			off += len(part) + 1
+			pos := at(open + 1 + offs[i] + lead)
+			if eq := strings.IndexByte(tok, '='); eq >= 0 {
+				// A keyword argument, key=value.
+				key := strings.TrimSpace(tok[:eq])
+				valOff := open + 1 + offs[i] + lead + eq + 1
+				valOff = skipSpace(src, valOff)
+				if !isIdent(key) {
+					p.errorf(pos, "%s: expected a keyword name before \"=\", found %q", what, truncate(key, 40))
+					ok = false
+					continue
+				}
+				vals, isList, good := parseKeywordValue(tok[eq+1:])
+				kw := rawKeyword{name: key, value: vals, isList: isList, keyPos: pos, bad: !good}
+				if known {
+					ok = p.checkKeyword(n, kw, at(valOff)) && ok
+				}
+				continue
+			}
+			if n.kw.present {
+				p.errorf(pos, "%s: an input after the keyword argument %s; write the inputs first", what, n.kw.name)
+				ok = false
+				continue
+			}
 			arg, good := parseArg(tok, pos)
 			if arg.tooLarge {
 				p.errorf(pos, "%s: %s is too large for a float64 (values must be finite)", what, truncate(tok, 40))
@@ -200,7 +243,7 @@ func (p *parser) shortForm(n *rawNode, v *yaml.Node) bool {
 			n.args = append(n.args, arg)
 		}
 	}
-	return known && ok && p.checkArity(n, n.opPos)
+	return known && ok && p.checkArity(n, n.opPos) && p.checkRequired(n, n.opPos)
 }
 
 // sourceHas reports whether text appears in the source at pos, on one line.

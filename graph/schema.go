@@ -23,9 +23,24 @@ func JSONSchema() []byte {
 	opAlt := caseInsensitiveAlternation(ops)
 	number := `[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?`
 	arg := `(?:` + identifierSyntax + `|` + number + `)`
-	short := `^[ \t]*(?:` + opAlt + `)[ \t]*\(\s*` + arg + `(?:\s*,\s*` + arg + `)*\s*\)\s*$`
 	ref := func(name string) obj { return obj{{"$ref", "#/$defs/" + name}} }
 	described := func(o obj, desc string) obj { return append(obj{{"description", desc}}, o...) }
+	// A keyword argument comes last: axis=0, shape=[2, 3].
+	kw := identifierSyntax + `\s*=\s*(?:[+-]?[0-9]+|\[\s*(?:[+-]?[0-9]+(?:\s*,\s*[+-]?[0-9]+)*)?\s*\])`
+	short := `^[ \t]*(?:` + opAlt + `)[ \t]*\(\s*` + arg + `(?:\s*,\s*` + arg + `)*(?:\s*,\s*` + kw + `)?\s*\)\s*$`
+	longProps := obj{
+		{"op", ref("op")},
+		{"in", described(obj{{"type", "array"}, {"items", obj{{"anyOf", []obj{ref("identifier"), {{"type", "number"}}}}}}},
+			"The inputs in order: names of inputs, params or nodes, or numbers (anonymous constants).")},
+		{"label", described(ref("text"), "A display label.")},
+	}
+	for _, k := range builtin.keywords() {
+		t := obj{{"type", "integer"}}
+		if k.List {
+			t = obj{{"type", "array"}, {"items", obj{{"type", "integer"}}}}
+		}
+		longProps = append(longProps, kv{k.Name, described(t, "The keyword argument of "+strings.Join(builtin.opsWithKeyword(k.Name), ", ")+", as in "+k.Hint+".")})
+	}
 
 	defs := obj{
 		{"identifier", described(ident, "A name: a letter or underscore, then letters, digits or underscores.")},
@@ -54,13 +69,9 @@ func JSONSchema() []byte {
 			{{"type", "string"}, {"pattern", "^(?:" + opAlt + ")$"}},
 		}}}, "An op name, in any case: "+strings.Join(ops, ", ")+".")},
 		{"node", obj{{"anyOf", []obj{
-			described(obj{{"type", "string"}, {"pattern", short}}, "The short form: an op call such as add(a1, b1); inputs are names or numbers."),
-			described(obj{{"type", "object"}, {"additionalProperties", false}, {"required", []string{"op", "in"}}, {"properties", obj{
-				{"op", ref("op")},
-				{"in", described(obj{{"type", "array"}, {"items", obj{{"anyOf", []obj{ref("identifier"), {{"type", "number"}}}}}}},
-					"The inputs in order: names of inputs, params or nodes, or numbers (anonymous constants).")},
-				{"label", described(ref("text"), "A display label.")},
-			}}}, "The long form: {op: add, in: [a1, b1], label: …}."),
+			described(obj{{"type", "string"}, {"pattern", short}}, "The short form: an op call such as add(a1, b1) or sum(X, axis=0); inputs are names or numbers, and a keyword argument comes last."),
+			described(obj{{"type", "object"}, {"additionalProperties", false}, {"required", []string{"op", "in"}}, {"properties", longProps}},
+				"The long form: {op: add, in: [a1, b1], label: …}, with a keyword argument as a key: {op: sum, in: [X], axis: 0}."),
 		}}}},
 	}
 	schema := obj{

@@ -229,3 +229,38 @@ func TestSchemaOpNamesAnyCase(t *testing.T) {
 		}
 	}
 }
+
+// TestSchemaKeywordArguments checks the keyword forms the loader accepts,
+// in both node forms, and rejects the malformed ones as the loader does.
+func TestSchemaKeywordArguments(t *testing.T) {
+	sch := compileSchema(t)
+	const head = "name: t\ninputs:\n  X: [[1, 2, 3], [4, 5, 6]]\n  y: {value: [1, 0], grad: false}\nnodes:\n  s: "
+	good := []string{
+		"sum(X, axis=0)", "mean(X,axis = 1)", "reshape(X, shape=[3, 2])", "reshape(X, shape=[6])", "onehot(y, classes=3)",
+		"{op: sum, in: [X], axis: 1}", "{op: reshape, in: [X], shape: [3, 2]}", "{op: onehot, in: [y], classes: 2}",
+	}
+	for _, node := range good {
+		src := head + node + "\n"
+		if _, err := graph.Load("t.yaml", []byte(src)); err != nil {
+			t.Fatalf("%s: the loader rejects it: %v", node, err)
+		}
+		inst, _ := yamlToJSON([]byte(src))
+		if err := sch.Validate(inst); err != nil {
+			t.Errorf("%s: %v", node, err)
+		}
+	}
+	bad := []string{
+		"sum(X, axis=zero)", "sum(axis=0, X)", "reshape(X, shape=[3, x])",
+		"{op: sum, in: [X], axis: zero}", "{op: reshape, in: [X], shape: [a]}", "{op: sum, in: [X], axs: 0}",
+	}
+	for _, node := range bad {
+		src := head + node + "\n"
+		if _, err := graph.Load("t.yaml", []byte(src)); err == nil {
+			t.Fatalf("%s: the loader accepts it; the case is not bad", node)
+		}
+		inst, _ := yamlToJSON([]byte(src))
+		if err := sch.Validate(inst); err == nil {
+			t.Errorf("the schema accepts %s", node)
+		}
+	}
+}

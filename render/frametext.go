@@ -77,7 +77,7 @@ func (d *diagram) numericFormula(n *graph.Node) string {
 		}
 		vals[i] = d.num(in.Value.Item())
 	}
-	return n.Op.Formula(vals)
+	return n.Op.Formula(n, vals)
 }
 
 // backwardTitle returns the caption of the frame that opens the backward

@@ -54,13 +54,18 @@ func (d *diagram) legend() string {
 	p := d.pal
 	var b strings.Builder
 	present := map[nodeStyle]bool{}
+	otherLoss := false
 	for _, n := range d.a.Graph.Nodes {
 		present[styleOf(n, d.out)] = true
+		otherLoss = otherLoss || n != d.out && n.Op != nil && n.Op.Loss
 	}
 	b.WriteString(`<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="3" CELLPADDING="3"><TR>`)
 	for st, name := range styleNames {
 		if !present[nodeStyle(st)] {
 			continue
+		}
+		if nodeStyle(st) == styleOutput && otherLoss {
+			name = "output, loss" // A loss that is not the output is drawn alike.
 		}
 		b.WriteString(d.swatch(p.Kinds[nodeStyle(st)], name, nodeStyle(st) == styleConst))
 	}

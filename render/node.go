@@ -83,8 +83,11 @@ func (d *diagram) kindCaption(n *graph.Node) string {
 	default:
 		c = n.Kind.String()
 	}
-	if n == d.out {
+	switch {
+	case n == d.out:
 		c = "output · " + c
+	case n.Op != nil && n.Op.Loss:
+		c = "loss · " + c
 	}
 	if n.NoGrad && n.Kind == graph.KindInput {
 		c += " · no grad"
@@ -103,7 +106,7 @@ func (d *diagram) formula(n *graph.Node) string {
 	}
 	rhs := n.Op.Name + "(" + strings.Join(ins, ", ") + ")"
 	if n.Op.Formula != nil {
-		rhs = n.Op.Formula(ins)
+		rhs = n.Op.Formula(n, ins)
 	}
 	return d.name(n) + " = " + prettyExpr(rhs, d.consts)
 }

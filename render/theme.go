@@ -58,10 +58,11 @@ var styleNames = [...]string{
 	styleOutput: "output",
 }
 
-// styleOf returns how n is drawn in a graph whose output is out.
+// styleOf returns how n is drawn in a graph whose output is out. A loss
+// (graph.Op.Loss) is drawn like the output wherever it is.
 func styleOf(n, out *graph.Node) nodeStyle {
 	switch {
-	case n == out:
+	case n == out, n.Op != nil && n.Op.Loss:
 		return styleOutput
 	case n.Kind == graph.KindInput:
 		return styleInput

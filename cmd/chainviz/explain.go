@@ -8,7 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/chainviz/chainviz/backward"
+	"github.com/chainviz/chainviz/backward/explain"
 )
 
 // explainOptions are the flags of chainviz explain.
@@ -49,8 +49,8 @@ func newExplainCmd(s streams) *cobra.Command {
 	}
 	f := cmd.Flags()
 	f.StringSliceVar(&opts.wrt, "wrt", nil, "derive with respect to these nodes (repeat or separate by commas); default: every leaf with a gradient")
-	f.StringVar(&opts.format, "format", "md", "output format: "+strings.Join(backward.Formats, ", ")+" (Markdown with $$…$$ LaTeX, a LaTeX fragment, plain Unicode)")
-	f.IntVar(&opts.maxPaths, "max-paths", backward.DefaultMaxPaths, "list at most this many paths; above it, write the δ recursion")
+	f.StringVar(&opts.format, "format", "md", "output format: "+strings.Join(explain.Formats, ", ")+" (Markdown with $$…$$ LaTeX, a LaTeX fragment, plain Unicode)")
+	f.IntVar(&opts.maxPaths, "max-paths", explain.DefaultMaxPaths, "list at most this many paths; above it, write the δ recursion")
 	f.BoolVar(&opts.delta, "delta", false, "write the δ recursion of backpropagation (δ = δ above × local derivative) even when the paths are few enough to list")
 	f.BoolVar(&opts.full, "full", false, "show every edge as its own factor (do not fold the factors of 1 of add nodes)")
 	f.BoolVar(&opts.full, "no-fold", false, "same as --full")
@@ -62,8 +62,8 @@ func newExplainCmd(s streams) *cobra.Command {
 
 // runExplain loads and differentiates one spec and writes its derivations.
 func runExplain(s streams, opts *explainOptions) error {
-	if !slices.Contains(backward.Formats, opts.format) {
-		return fmt.Errorf("--format %s: the formats are %s", opts.format, strings.Join(backward.Formats, ", "))
+	if !slices.Contains(explain.Formats, opts.format) {
+		return fmt.Errorf("--format %s: the formats are %s", opts.format, strings.Join(explain.Formats, ", "))
 	}
 	switch {
 	case opts.order != 1 && opts.order != 2:
@@ -82,11 +82,11 @@ func runExplain(s streams, opts *explainOptions) error {
 		return err
 	}
 	g := a.Graph
-	e, err := backward.Explain(a, backward.ExplainOptions{
+	e, err := explain.New(a, explain.Options{
 		Wrt: opts.wrt, MaxPaths: opts.maxPaths, Full: opts.full, Delta: opts.delta,
 		LR: opts.lr, Steps: opts.steps, Order: opts.order,
 	})
-	var oe *backward.OptionError
+	var oe *explain.OptionError
 	switch {
 	case errors.As(err, &oe):
 		return err

@@ -11,7 +11,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/chainviz/chainviz/backward"
+	"github.com/chainviz/chainviz/backward/explain"
 	"github.com/chainviz/chainviz/render"
 )
 
@@ -80,8 +80,8 @@ func (s *Server) handleExplain(w http.ResponseWriter, r *http.Request) {
 	}
 	res := map[string]string{"node": q.Get("node")}
 	if err == nil {
-		var e *backward.Explanation
-		e, err = backward.Explain(a, backward.ExplainOptions{Wrt: []string{q.Get("node")}})
+		var e *explain.Explanation
+		e, err = explain.New(a, explain.Options{Wrt: []string{q.Get("node")}})
 		if err == nil {
 			var b strings.Builder
 			err = e.Write(&b, "text")
@@ -131,8 +131,8 @@ func (s *Server) handleDownload(w http.ResponseWriter, r *http.Request) {
 	var data []byte
 	if err == nil {
 		if format == "md" {
-			var e *backward.Explanation
-			if e, err = backward.Explain(a, backward.ExplainOptions{}); err == nil {
+			var e *explain.Explanation
+			if e, err = explain.New(a, explain.Options{}); err == nil {
 				var b bytes.Buffer
 				err = e.Write(&b, "md")
 				data = b.Bytes()

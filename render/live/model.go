@@ -110,7 +110,7 @@ func buildView(v *specView, a *backward.Annotated) {
 		nv := nodeView{ID: n.ID, Name: n.DisplayName(), Kind: n.Kind.String(), Op: n.OpName(), Value: short(n.Value)}
 		nv.Forward = nv.Name + " = " + nv.Value
 		if n.Op != nil && n.Op.Formula != nil {
-			nv.Forward = nv.Name + " = " + n.Op.Formula(n.InputNames()) + " = " + nv.Value
+			nv.Forward = nv.Name + " = " + n.Op.Formula(n, n.InputNames()) + " = " + nv.Value
 		}
 		if n.ID < len(a.Grads) && a.Grads[n.ID] != nil {
 			nv.Grad = short(a.Grads[n.ID])

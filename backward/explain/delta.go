@@ -1,6 +1,10 @@
-package backward
+package explain
 
 import (
+	"strconv"
+	"strings"
+
+	"github.com/chainviz/chainviz/backward"
 	"github.com/chainviz/chainviz/graph"
 )
 
@@ -24,12 +28,12 @@ type Delta struct {
 	// Value is δ_Node, from the backward pass.
 	Value *graph.Tensor
 	// folded are the identity edges folded into this step's node.
-	folded []Edge
+	folded []backward.Edge
 }
 
 // DeltaTerm is one term δ_Via · ∂Via/∂From of a δ step.
 type DeltaTerm struct {
-	Edge Edge
+	Edge backward.Edge
 	// Via is the node whose δ the term multiplies: Edge.To, or the node
 	// Edge.To was folded into (whose δ is the same, the folded edges being
 	// identities).
@@ -74,7 +78,10 @@ func (s *scope) deltas() []Delta {
 
 // vjpForm returns the matrix form of the gradient that flows back along e
 // into e.From, given the upstream δ written d (δ of t.Via), and the shapes
-// of its operands when a matrix product is involved ("" otherwise).
+// of its operands when a matrix product is involved ("" otherwise). The op
+// gives its own form (graph.Op.Delta); otherwise an elementwise op's is
+// δ ⊙ local, a reduction to a scalar's δ · local, and any other op's the
+// general vector–Jacobian product (∂y/∂x)ᵀ · δ, never ⊙.
 func vjpForm(t DeltaTerm, d mexpr) (mexpr, string) {
 	e := t.Edge
 	to, from := e.To, e.From
@@ -82,52 +89,33 @@ func vjpForm(t DeltaTerm, d mexpr) (mexpr, string) {
 	if len(to.Shape) == 0 && len(from.Shape) == 0 {
 		return mCat(d, opCdot, local), ""
 	}
-	in := to.Inputs
-	other := func() *graph.Node { return in[1-e.Arg] }
-	switch to.Op.Name {
-	case "matmul":
-		a, b := in[0], in[1]
-		ra, rb := len(a.Shape), len(b.Shape)
-		if e.Arg == 0 {
-			switch {
-			case ra == 2: // ∂/∂A = G·Bᵀ; with a vector B, the outer product δ·Bᵀ.
-				return mCat(d, opCdot, mT(mName(b))), shapesOf(to, b, false, true, from)
-			case rb == 2: // [k]·[k,n]: ∂/∂a = B·δ.
-				return mCat(mName(b), opCdot, d), shapesOf(b, to, false, false, from)
-			default:
-				return mCat(d, opCdot, mName(b)), ""
-			}
-		}
-		switch {
-		case ra == 2: // ∂/∂B = Aᵀ·G.
-			return mCat(mT(mName(a)), opCdot, d), shapesOf(a, to, true, false, from)
-		case rb == 2: // [k]·[k,n]: ∂/∂B = a·δᵀ, an outer product.
-			return mCat(mName(a), opCdot, mT(d)), shapesOf(a, to, false, true, from)
-		default:
-			return mCat(d, opCdot, mName(a)), ""
-		}
-	case "transpose":
-		return mT(d), ""
+	if isIdentity(e) {
+		return d, ""
+	}
+	op := to.Op
+	tmpl := ""
+	if op.Delta != nil {
+		tmpl = op.Delta(to, e.Arg)
 	}
 	var f mexpr
 	switch {
-	case isIdentity(e):
-		return d, ""
-	case to.Op.Name == "add":
-		f = d
-	case to.Op.Name == "sub":
-		f = mCat(mText("−", "-"), d)
-		if e.Arg == 0 {
-			f = d
+	case tmpl != "" && !op.Elementwise:
+		shapes := ""
+		if op.DeltaShapes != nil {
+			shapes = op.DeltaShapes(to, e.Arg)
 		}
+		return deltaTemplate(tmpl, to, d), shapes
+	case tmpl != "":
+		f = deltaTemplate(tmpl, to, d)
 	case len(to.Shape) == 0:
 		// A reduction to a scalar: the scalar δ times the local derivative,
 		// which has From's shape.
-		f = mCat(d, opCdot, mParenIf(mFormula(e.LocalExpr)))
-	case to.Op.Name == "mul" && len(other().Shape) == 0:
-		f = mCat(d, opCdot, mName(other()))
+		f = mCat(d, opCdot, mParenIf(mFormulaOf(e.LocalExpr, op)))
+	case op.Elementwise:
+		f = mCat(d, opOdot, mParenIf(mFormulaOf(e.LocalExpr, op)))
 	default:
-		f = mCat(d, opOdot, mParenIf(mFormula(e.LocalExpr)))
+		// A Jacobian that is not diagonal: δ_x = J_xᵀ · δ_y.
+		return mCat(mT(mParen(local)), opCdot, d), ""
 	}
 	if !graph.SameShape(from.Shape, to.Shape) && len(to.Shape) != 0 {
 		f = sumTo(f, to.Shape, from.Shape)
@@ -135,16 +123,55 @@ func vjpForm(t DeltaTerm, d mexpr) (mexpr, string) {
 	return f, ""
 }
 
-// shapesOf describes a matrix product x·y that gives the shape of res.
-func shapesOf(x, y *graph.Node, tx, ty bool, res *graph.Node) string {
-	sx, sy := graph.ShapeString(x.Shape), graph.ShapeString(y.Shape)
-	if tx {
-		sx += "ᵀ"
+// deltaTemplate expands an op's δ template (see graph.Op.Delta): {δ} is
+// d, {out} the node's name, {i} the name of n's input i, a ᵀ after a placeholder transposes it,
+// and the text between placeholders is a formula.
+func deltaTemplate(tmpl string, n *graph.Node, d mexpr) mexpr {
+	var parts []mexpr
+	for tmpl != "" {
+		i := strings.IndexByte(tmpl, '{')
+		j := strings.IndexByte(tmpl, '}')
+		if i < 0 || j < i {
+			parts = append(parts, templateText(tmpl, n.Op))
+			break
+		}
+		if i > 0 {
+			parts = append(parts, templateText(tmpl[:i], n.Op))
+		}
+		key := tmpl[i+1 : j]
+		tmpl = tmpl[j+1:]
+		var x mexpr
+		switch k, err := strconv.Atoi(key); {
+		case key == "δ":
+			x = d
+		case key == "out":
+			x = mName(n)
+		case err == nil && k >= 0 && k < len(n.Inputs):
+			x = mName(n.Inputs[k])
+		default:
+			x = mText("{"+key+"}", key)
+		}
+		if strings.HasPrefix(tmpl, "ᵀ") {
+			x = mT(x)
+			tmpl = tmpl[len("ᵀ"):]
+		}
+		parts = append(parts, x)
 	}
-	if ty {
-		sy += "ᵀ"
+	return mCat(parts...)
+}
+
+// templateText is the text between the placeholders of a δ template; the
+// product signs keep the spacing of opCdot and opOdot.
+func templateText(s string, op *graph.Op) mexpr {
+	switch s {
+	case " · ":
+		return opCdot
+	case " ⊙ ":
+		return opOdot
+	case "−":
+		return mText("−", "-")
 	}
-	return sx + "·" + sy + " → " + graph.ShapeString(res.Shape)
+	return mFormulaOf(s, op)
 }
 
 // sumTo wraps f, which has the broadcast shape, in the sum that brings it

@@ -1,4 +1,4 @@
-package backward_test
+package explain_test
 
 import (
 	"bytes"
@@ -65,7 +65,7 @@ func checkMathTeX(t *testing.T, name string, formulas []string) {
 	t.Helper()
 	var b strings.Builder
 	for _, f := range formulas {
-		b.WriteString("$$" + f + "$$\n\\par\n")
+		b.WriteString(wrapTeX("$$"+f+"$$") + "\n\\par\n")
 	}
 	for _, e := range runTeX(t, b.String()) {
 		t.Errorf("%s: TeX: %s", name, e)

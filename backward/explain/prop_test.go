@@ -1,4 +1,4 @@
-package backward_test
+package explain_test
 
 import (
 	"math"
@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/chainviz/chainviz/backward"
+	"github.com/chainviz/chainviz/backward/explain"
+	"github.com/chainviz/chainviz/backward/internal/specgen"
 	"github.com/chainviz/chainviz/graph"
 )
 
@@ -46,8 +48,8 @@ func TestExplainPathSums(t *testing.T) {
 		if err != nil {
 			continue // A gradient that is not finite; not this test's subject.
 		}
-		for _, opts := range []backward.ExplainOptions{{MaxPaths: 256}, {MaxPaths: 256, Full: true}, {MaxPaths: 1}, {MaxPaths: 256, Delta: true}} {
-			e, err := backward.Explain(a, opts)
+		for _, opts := range []explain.Options{{MaxPaths: 256}, {MaxPaths: 256, Full: true}, {MaxPaths: 1}, {MaxPaths: 256, Delta: true}} {
+			e, err := explain.New(a, opts)
 			if err != nil {
 				t.Fatalf("seed %d: %v", seed, err)
 			}
@@ -66,7 +68,7 @@ func TestExplainPathSums(t *testing.T) {
 					folded++
 				}
 			}
-			for _, f := range backward.Formats {
+			for _, f := range explain.Formats {
 				var b strings.Builder
 				if err := e.Write(&b, f); err != nil {
 					t.Fatalf("seed %d: %s: %v", seed, f, err)
@@ -81,7 +83,7 @@ func TestExplainPathSums(t *testing.T) {
 	}
 }
 
-func checkDerivation(t *testing.T, seed int64, d *backward.Derivation, delta bool) {
+func checkDerivation(t *testing.T, seed int64, d *explain.Derivation, delta bool) {
 	t.Helper()
 	const tol = 1e-9
 	if d.PathCount == 0 {
@@ -148,3 +150,6 @@ func checkDerivation(t *testing.T, seed int64, d *backward.Derivation, delta boo
 		}
 	}
 }
+
+func randomScalarSpec(r *rand.Rand, k, n int) string { return specgen.RandomScalar(r, k, n) }
+func randomTensorSpec(r *rand.Rand, n int) string    { return specgen.RandomTensor(r, n) }

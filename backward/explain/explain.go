@@ -1,10 +1,16 @@
-package backward
+// Package explain writes the chain-rule derivation of an annotated graph
+// (backward.Annotated) as a document, in Markdown with LaTeX, LaTeX or
+// plain text. It is the stage beside render: it reads the backward pass and
+// writes; the reverse sweep itself is package backward.
+package explain
 
 import (
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 
+	"github.com/chainviz/chainviz/backward"
 	"github.com/chainviz/chainviz/graph"
 )
 
@@ -12,16 +18,16 @@ import (
 // every path from w to the output, each path's chain of local derivatives
 // and its product, and the sum over paths, as the chain-rule note writes
 // them by hand. When there are too many paths, or when asked to
-// (ExplainOptions.Delta), it uses the δ recursion of backpropagation
-// instead (explain_delta.go). The formatters live in
-// explain_doc.go and explain_render.go.
+// (Options.Delta), it uses the δ recursion of backpropagation
+// instead (delta.go). The document is laid out in document.go and
+// written in write.go.
 
 // DefaultMaxPaths is the number of paths above which a derivation switches
 // from listing every path to the δ recursion.
 const DefaultMaxPaths = 16
 
-// ExplainOptions select what Explain derives and how.
-type ExplainOptions struct {
+// Options select what Explain derives and how.
+type Options struct {
 	// Wrt names the nodes to differentiate with respect to; empty means
 	// every leaf that has a gradient, in node order.
 	Wrt []string
@@ -52,8 +58,8 @@ func (e *OptionError) Error() string { return e.Msg }
 // Explanation is the chain-rule derivation of a graph's output with respect
 // to some of its nodes.
 type Explanation struct {
-	Annotated *Annotated
-	Options   ExplainOptions
+	Annotated *backward.Annotated
+	Options   Options
 	// Derivations holds one derivation per node of Options.Wrt.
 	Derivations []*Derivation
 	// Losses holds, with Options.Steps, the output before gradient descent
@@ -75,11 +81,11 @@ type Derivation struct {
 	// each path's factors are numbers.
 	Scalar bool
 	// Paths lists every path when PathCount is at most MaxPaths and
-	// ExplainOptions.Delta is off, in the order a backward sweep from Of
+	// Options.Delta is off, in the order a backward sweep from Of
 	// reaches them (input slots in order).
 	Paths []Path
 	// UseDelta is true when the paths are too many to list or the δ form
-	// was asked for (ExplainOptions.Delta); Deltas is then the derivation.
+	// was asked for (Options.Delta); Deltas is then the derivation.
 	// Other tensor derivations show both: the symbolic paths and the δ
 	// recursion in matrix form.
 	UseDelta bool
@@ -88,18 +94,18 @@ type Derivation struct {
 	// per node on the paths that is not folded.
 	Deltas []Delta
 	// Folded lists the identity edges folded into their neighbours.
-	Folded []Edge
+	Folded []backward.Edge
 	// Second is the second derivative (Options.Order 2, leaves only).
 	Second *SecondOrder
 	// Update is the gradient-descent step of a param (Options.LR).
-	Update *Update
+	Update *backward.Update
 }
 
 // Path is one path from the output down to the node differentiated with
 // respect to.
 type Path struct {
 	// Edges are the path's edges from the output down, one per input slot.
-	Edges []Edge
+	Edges []backward.Edge
 	// Factors are the chain-rule factors from the output down: one per
 	// edge, or fewer when identity edges are folded.
 	Factors []Factor
@@ -114,7 +120,7 @@ type Factor struct {
 	Num, Den *graph.Node
 	// Edges are the edges the factor spans, from Num down to Den: one, or
 	// more when identity edges were folded into it.
-	Edges []Edge
+	Edges []backward.Edge
 	// Expr is the local derivative's formula (the last edge's local_expr;
 	// the folded edges contribute a factor of 1).
 	Expr string
@@ -125,8 +131,8 @@ type Factor struct {
 
 // explainer holds the indexes a derivation needs.
 type explainer struct {
-	a    *Annotated
-	opts ExplainOptions
+	a    *backward.Annotated
+	opts Options
 	// into and from index a.Edges by the ID of their To and From nodes.
 	into, from [][]int
 	// reach marks the nodes the output depends on.
@@ -136,7 +142,7 @@ type explainer struct {
 // Explain derives the gradient of a's output with respect to each node of
 // opts.Wrt. It may add second derivatives (Order 2) to a and, with Steps,
 // runs gradient descent on a's graph, restoring its values afterwards.
-func Explain(a *Annotated, opts ExplainOptions) (*Explanation, error) {
+func New(a *backward.Annotated, opts Options) (*Explanation, error) {
 	if opts.MaxPaths <= 0 {
 		opts.MaxPaths = DefaultMaxPaths
 	}
@@ -161,7 +167,7 @@ func Explain(a *Annotated, opts ExplainOptions) (*Explanation, error) {
 		e.Derivations = append(e.Derivations, x.derive(w))
 	}
 	if opts.Steps > 0 && len(a.Updates(opts.LR)) > 0 {
-		e.Losses, e.DescentErr = Descend(a.Graph, opts.LR, opts.Steps)
+		e.Losses, e.DescentErr = backward.Descend(a.Graph, opts.LR, opts.Steps)
 	}
 	return e, nil
 }
@@ -200,7 +206,7 @@ func wrtNodes(g *graph.Graph, names []string) ([]*graph.Node, error) {
 	return out, nil
 }
 
-func newExplainer(a *Annotated, opts ExplainOptions) *explainer {
+func newExplainer(a *backward.Annotated, opts Options) *explainer {
 	n := a.Graph.Len()
 	x := &explainer{a: a, opts: opts, into: make([][]int, n), from: make([][]int, n), reach: make([]bool, n)}
 	for i, e := range a.Edges {
@@ -248,8 +254,8 @@ func (x *explainer) newScope(wrt *graph.Node) *scope {
 }
 
 // inEdges returns the edges into n whose From lies on a path from wrt.
-func (s *scope) inEdges(n *graph.Node) []Edge {
-	var out []Edge
+func (s *scope) inEdges(n *graph.Node) []backward.Edge {
+	var out []backward.Edge
 	for _, k := range s.into[n.ID] {
 		if e := s.a.Edges[k]; s.on[e.From.ID] {
 			out = append(out, e)
@@ -259,8 +265,8 @@ func (s *scope) inEdges(n *graph.Node) []Edge {
 }
 
 // outEdges returns the edges out of n whose To lies on a path to the output.
-func (s *scope) outEdges(n *graph.Node) []Edge {
-	var out []Edge
+func (s *scope) outEdges(n *graph.Node) []backward.Edge {
+	var out []backward.Edge
 	for _, k := range s.from[n.ID] {
 		if e := s.a.Edges[k]; s.on[e.To.ID] {
 			out = append(out, e)
@@ -269,12 +275,13 @@ func (s *scope) outEdges(n *graph.Node) []Edge {
 	return out
 }
 
-// isIdentity reports whether e's local derivative is the identity: an input
-// of add, or the first input of sub, with the node's own shape (so nothing
-// is broadcast and summed back).
-func isIdentity(e Edge) bool {
-	op := e.To.Op.Name
-	return (op == "add" || op == "sub" && e.Arg == 0) && graph.SameShape(e.From.Shape, e.To.Shape)
+// isIdentity reports whether e's local derivative is the identity: the op's
+// δ form for this input is δ itself (an input of add, the first input of
+// sub), with the node's own shape (so nothing is broadcast and summed
+// back).
+func isIdentity(e backward.Edge) bool {
+	op := e.To.Op
+	return op.Delta != nil && op.Delta(e.To, e.Arg) == "{δ}" && graph.SameShape(e.From.Shape, e.To.Shape)
 }
 
 // foldable reports whether the identity edge e = (To ← From) may be folded.
@@ -295,8 +302,8 @@ func isIdentity(e Edge) bool {
 //     from that node: where paths meet (y = z1 + z2 in the note's fork),
 //     the 1s are what the note writes (∂y/∂x = 1·2 + 1·3), so they stay.
 //
-// ExplainOptions.Full turns folding off.
-func (s *scope) foldable(e Edge) bool {
+// Options.Full turns folding off.
+func (s *scope) foldable(e backward.Edge) bool {
 	return !s.opts.Full && isIdentity(e) && e.From != s.wrt && len(s.inEdges(e.To)) == 1
 }
 
@@ -314,7 +321,7 @@ func (x *explainer) derive(w *graph.Node) *Derivation {
 	}
 	d.PathCount = s.countPaths()
 	if d.PathCount <= int64(x.opts.MaxPaths) && !x.opts.Delta {
-		s.enumerate(s.out, nil, func(edges []Edge) {
+		s.enumerate(s.out, nil, func(edges []backward.Edge) {
 			d.Paths = append(d.Paths, s.newPath(edges))
 		})
 		for _, p := range d.Paths {
@@ -340,14 +347,14 @@ func (x *explainer) derive(w *graph.Node) *Derivation {
 		d.Second = s.second(d)
 	}
 	if x.opts.LR > 0 && w.Kind == graph.KindParam {
-		u := newUpdate(w, s.out, x.a.Grads[w.ID], x.opts.LR)
+		u := backward.NewUpdate(w, s.out, x.a.Grads[w.ID], x.opts.LR)
 		d.Update = &u
 	}
 	return d
 }
 
 // appendEdge appends e to list unless an edge of the same slot is there.
-func appendEdge(list []Edge, e Edge) []Edge {
+func appendEdge(list []backward.Edge, e backward.Edge) []backward.Edge {
 	for _, f := range list {
 		if f.To == e.To && f.Arg == e.Arg {
 			return list
@@ -379,9 +386,9 @@ func (s *scope) countPaths() int64 {
 
 // enumerate calls f with every path from n down to wrt, as the edges from
 // the output down, following input slots in order.
-func (s *scope) enumerate(n *graph.Node, above []Edge, f func([]Edge)) {
+func (s *scope) enumerate(n *graph.Node, above []backward.Edge, f func([]backward.Edge)) {
 	if n == s.wrt {
-		f(append([]Edge(nil), above...))
+		f(append([]backward.Edge(nil), above...))
 		return
 	}
 	for _, e := range s.inEdges(n) {
@@ -390,16 +397,16 @@ func (s *scope) enumerate(n *graph.Node, above []Edge, f func([]Edge)) {
 }
 
 // newPath folds a path's edges into factors and computes its product.
-func (s *scope) newPath(edges []Edge) Path {
+func (s *scope) newPath(edges []backward.Edge) Path {
 	p := Path{Edges: edges}
 	num := s.out
-	var pending []Edge
+	var pending []backward.Edge
 	for _, e := range edges {
 		if s.foldable(e) {
 			pending = append(pending, e)
 			continue
 		}
-		p.Factors = append(p.Factors, Factor{Num: num, Den: e.From, Edges: append(pending, e), Expr: e.LocalExpr, Value: e.Local})
+		p.Factors = append(p.Factors, Factor{Num: num, Den: e.From, Edges: append(pending, e), Expr: factorExpr(e, num), Value: e.Local})
 		pending, num = nil, e.From
 	}
 	p.Product = s.pathProduct(edges)
@@ -409,7 +416,7 @@ func (s *scope) newPath(edges []Edge) Path {
 // pathProduct is the vector–Jacobian product of the output's seed with the
 // local Jacobians along the path, reshaped to wrt's shape: for scalars, the
 // product of the local derivatives. It is nil when a Jacobian is missing.
-func (s *scope) pathProduct(edges []Edge) *graph.Tensor {
+func (s *scope) pathProduct(edges []backward.Edge) *graph.Tensor {
 	v := append([]float64(nil), s.a.Grads[s.out.ID].Data...)
 	for _, e := range edges {
 		if e.Local == nil {
@@ -430,4 +437,27 @@ func (s *scope) pathProduct(edges []Edge) *graph.Tensor {
 	t := graph.Zeros(s.wrt.Shape)
 	copy(t.Data, v)
 	return t
+}
+
+// factorExpr is the formula of the factor ∂num/∂e.From: the op's Jacobian
+// in explain's layout (graph.Op.Jacobian: W for z = W·x) when it gives one,
+// otherwise the edge's local_expr.
+func factorExpr(e backward.Edge, num *graph.Node) string {
+	op := e.To.Op
+	if op.Jacobian == nil {
+		return e.LocalExpr
+	}
+	tmpl := op.Jacobian(e.To, e.Arg)
+	if tmpl == "" {
+		return e.LocalExpr
+	}
+	names := e.To.InputNames()
+	pairs := []string{"{out}", num.DisplayName()}
+	for i, name := range names {
+		if needsParen(name) {
+			name = "(" + name + ")"
+		}
+		pairs = append(pairs, "{"+strconv.Itoa(i)+"}", name)
+	}
+	return strings.NewReplacer(pairs...).Replace(tmpl)
 }

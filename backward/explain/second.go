@@ -1,8 +1,9 @@
-package backward
+package explain
 
 import (
 	"strings"
 
+	"github.com/chainviz/chainviz/backward"
 	"github.com/chainviz/chainviz/graph"
 )
 
@@ -59,9 +60,9 @@ func (s *scope) second(d *Derivation) *SecondOrder {
 	return so
 }
 
-// secondExpr returns ∂²To/∂From² as a formula for the ops whose second
-// derivative is a simple formula, or "".
-func secondExpr(e Edge) string {
+// secondExpr returns ∂²To/∂From² as a formula when the op gives one
+// (graph.Op.Second), or "".
+func secondExpr(e backward.Edge) string {
 	n := e.To
 	x := e.From.DisplayName()
 	if needsParen(x) {
@@ -70,52 +71,8 @@ func secondExpr(e Edge) string {
 	if n.Inputs[0] == n.Inputs[len(n.Inputs)-1] && len(n.Inputs) > 1 {
 		return "" // x·x and the like: two paths, handled by the caller.
 	}
-	switch n.Op.Name {
-	case "pow":
-		p := n.Inputs[1]
-		if e.Arg != 0 || p.Kind != graph.KindConst {
-			return ""
-		}
-		return powSecond(p.Value.Item(), x)
-	case "square":
-		return "2"
-	case "exp":
-		return "exp(" + x + ")"
-	case "sin":
-		return "−sin(" + x + ")"
-	case "cos":
-		return "−cos(" + x + ")"
-	case "log":
-		return "−1/" + x + "²"
-	case "tanh":
-		return "−2·tanh(" + x + ")(1 − tanh²(" + x + "))"
-	case "sigmoid":
-		return "σ(" + x + ")(1 − σ(" + x + "))(1 − 2σ(" + x + "))"
-	case "neg", "relu", "add", "sub", "mul":
-		return "0" // Linear in x (mul: the other input does not depend on x).
+	if n.Op.Second == nil {
+		return ""
 	}
-	return ""
-}
-
-// powSecond is the second derivative of x^p: p(p−1)·x^(p−2), simplified.
-func powSecond(p float64, x string) string {
-	c, k := p*(p-1), p-2
-	switch {
-	case c == 0:
-		return "0"
-	case k == 0:
-		return numText(c)
-	}
-	pow := x
-	if k != 1 {
-		ks := numText(k)
-		if needsParen(ks) || strings.ContainsAny(ks, ".e") {
-			ks = "(" + ks + ")"
-		}
-		pow = x + "^" + ks
-	}
-	if c == 1 {
-		return pow
-	}
-	return numText(c) + "·" + pow
+	return n.Op.Second(n, e.Arg, x)
 }

@@ -1,8 +1,6 @@
-package backward
+package explain
 
 import (
-	"math"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -125,24 +123,9 @@ func needsParen(s string) bool {
 	return false
 }
 
-// roundSig rounds v to 10 significant digits, so that 3 − 0.01 × 72 shows
-// as 2.28 rather than 2.2800000000000002.
-func roundSig(v float64) float64 {
-	if v == 0 || math.IsInf(v, 0) || math.IsNaN(v) {
-		return v
-	}
-	r, err := strconv.ParseFloat(strconv.FormatFloat(v, 'g', 10, 64), 64)
-	if err != nil {
-		return v
-	}
-	return r
-}
-
 // numText formats a number for display: 10 significant digits, Unicode
 // minus signs.
-func numText(v float64) string {
-	return strings.ReplaceAll(graph.FormatNumber(roundSig(v)), "-", "−")
-}
+func numText(v float64) string { return graph.NumberText(v) }
 
 // mNum is a number; a negative number is parenthesised by callers that
 // multiply it (see mFactor).
@@ -199,6 +182,10 @@ func mTensorFactor(t *graph.Tensor) mexpr {
 // which every identifier is a node name, a number or a function name.
 func mFormula(s string) mexpr { return mText(s, texFormula(s)) }
 
+// mFormulaOf is mFormula for a formula written by op, whose function name
+// is known even when op is not a built-in one.
+func mFormulaOf(s string, op *graph.Op) mexpr { return mText(s, texFormulaOf(s, op)) }
+
 // texName writes a node name in LaTeX: x, W_{1}, \mathit{Wx},
 // \mathit{dd_{3}}, \mathit{n0_{t}} (underscores become subscripts).
 func texName(name string) string {
@@ -230,29 +217,42 @@ func texName(name string) string {
 	}
 }
 
-// texFunctions maps the function names ops use in formulas to LaTeX.
-var texFunctions = map[string]string{
-	"exp": `\exp`, "ln": `\ln`, "log": `\log`, "sin": `\sin`, "cos": `\cos`,
-	"tanh": `\tanh`, "ReLU": `\operatorname{ReLU}`, "mean": `\operatorname{mean}`,
-	"max": `\max`, "broadcast": `\operatorname{broadcast}`, "sum_to": `\operatorname{sumto}`,
-}
+// texFunctions maps the function names formulas use to LaTeX: those the
+// built-in ops declare (graph.Op.Func and TeX), and two that are not ops.
+var texFunctions = func() map[string]string {
+	m := map[string]string{"log": `\log`, "max": `\max`}
+	for _, op := range graph.Builtin().All() {
+		if op.Func != "" {
+			m[op.Func] = op.TeX
+		}
+	}
+	return m
+}()
 
 // texSymbols maps the non-ASCII symbols of formulas to LaTeX.
 var texSymbols = map[rune]string{
 	'·': ` \cdot `, '×': ` \times `, '−': "-", '²': "^{2}", '³': "^{3}", 'ᵀ': `^{\top}`,
 	'σ': `\sigma`, 'Σ': `\sum `, '⊙': ` \odot `, '⊗': ` \otimes `, '∂': `\partial `,
-	'δ': `\delta`, '→': ` \to `, '≈': ` \approx `,
+	'δ': `\delta`, '→': ` \to `, '≈': ` \approx `, '≤': ` \le `, '≥': ` \ge `,
 }
 
 // texFormula converts a Unicode formula to LaTeX. Identifiers followed by
 // "(" that name known functions become LaTeX operators; every other
 // identifier is a node name; 1[…] (the indicator of ReLU's derivative)
 // becomes \mathbf{1}[…]; a^b and a^(…) get braces.
-func texFormula(s string) string {
+func texFormula(s string) string { return texFormulaOf(s, nil) }
+
+// texFormulaOf is texFormula with op's function name (graph.Op.Func) known
+// as well; op may be nil.
+func texFormulaOf(s string, op *graph.Op) string {
 	var b strings.Builder
 	for i := 0; i < len(s); {
 		c := s[i]
 		switch {
+		case strings.HasPrefix(s[i:], "Σ_rows"):
+			// The sum over each row, as the δ forms of row-wise ops write it.
+			b.WriteString(`\sum_{\mathrm{rows}}`)
+			i += len("Σ_rows")
 		case isIdentStart(c):
 			j := i + 1
 			for j < len(s) && (isIdentStart(s[j]) || s[j] >= '0' && s[j] <= '9') {
@@ -264,6 +264,9 @@ func texFormula(s string) string {
 				next = s[j:]
 			}
 			fn, known := texFunctions[id]
+			if op != nil && op.Func != "" && id == op.Func {
+				fn, known = op.TeX, true
+			}
 			isCall := strings.HasPrefix(next, "(") || strings.HasPrefix(next, "²(") || id == "ln" && strings.HasPrefix(next, " ")
 			if known && isCall {
 				b.WriteString(fn)

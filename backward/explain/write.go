@@ -1,4 +1,4 @@
-package backward
+package explain
 
 import (
 	"bufio"

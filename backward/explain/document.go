@@ -1,15 +1,16 @@
-package backward
+package explain
 
 import (
 	"fmt"
 	"strings"
 
+	"github.com/chainviz/chainviz/backward"
 	"github.com/chainviz/chainviz/graph"
 )
 
 // This file lays an Explanation out as a document of headings, prose,
 // equations and tables that does not depend on the output format; the
-// writers in explain_render.go turn it into text, Markdown or LaTeX.
+// writers in write.go turn it into text, Markdown or LaTeX.
 
 // blockKind tells what a block of a document is.
 type blockKind int
@@ -93,14 +94,14 @@ func forward(g *graph.Graph) block {
 		if n.IsLeaf() {
 			continue
 		}
-		eq := equation{lhs: mName(n), rhs: []mexpr{mFormula(n.Op.Formula(n.InputNames()))}}
+		eq := equation{lhs: mName(n), rhs: []mexpr{mFormulaOf(n.Op.Formula(n, n.InputNames()), n.Op)}}
 		small, allConst := true, true
 		for _, in := range n.Inputs {
 			small = small && in.Value.Size() <= maxShown
 			allConst = allConst && in.Kind == graph.KindConst
 		}
 		if small && !allConst {
-			eq.rhs = append(eq.rhs, mFormula(substitute(n)))
+			eq.rhs = append(eq.rhs, mFormulaOf(substitute(n), n.Op))
 		}
 		eq.rhs = append(eq.rhs, mTensor(n.Value))
 		b.eqs = append(b.eqs, eq)
@@ -126,7 +127,7 @@ func substitute(n *graph.Node) string {
 		}
 		pairs = append(pairs, names[i], v)
 	}
-	return strings.NewReplacer(pairs...).Replace(n.Op.Formula(names))
+	return strings.NewReplacer(pairs...).Replace(n.Op.Formula(n, names))
 }
 
 // layout writes one derivation.
@@ -230,7 +231,7 @@ func (d *Derivation) localList(values bool) block {
 				continue
 			}
 			seen[key] = true
-			eq := equation{lhs: mPartial(f.Num, f.Den), rhs: []mexpr{mFormula(f.Expr)}}
+			eq := equation{lhs: mPartial(f.Num, f.Den), rhs: []mexpr{mFormulaOf(f.Expr, last.To.Op)}}
 			if values && f.Value != nil {
 				if v := mTensor(f.Value); v.u != f.Expr {
 					eq.rhs = append(eq.rhs, v)
@@ -432,7 +433,7 @@ func (d *Derivation) secondLayout() []block {
 }
 
 // updateEq is W1_new = W1 − 0.01 × ∂L/∂W1 = 3 − 0.01 × 72 = 2.28.
-func updateEq(u Update) equation {
+func updateEq(u backward.Update) equation {
 	n := mName(u.Node)
 	lhs := mText(n.u+"_new", n.t+`^{\mathrm{new}}`)
 	lr := mNum(u.LR)

@@ -1,4 +1,4 @@
-package backward_test
+package explain_test
 
 import (
 	"bytes"
@@ -15,7 +15,7 @@ import (
 	extast "github.com/yuin/goldmark/extension/ast"
 	"github.com/yuin/goldmark/text"
 
-	"github.com/chainviz/chainviz/backward"
+	"github.com/chainviz/chainviz/backward/explain"
 )
 
 // The md format is checked by rendering it: goldmark (CommonMark with
@@ -126,7 +126,7 @@ func TestExplainMarkdown(t *testing.T) {
 	for _, path := range specs {
 		name := strings.TrimSuffix(filepath.Base(path), ".yaml")
 		t.Run(name, func(t *testing.T) {
-			e := explainFile(t, name, backward.ExplainOptions{LR: 0.01, Steps: 3, Order: 2})
+			e := explainFile(t, name, explain.Options{LR: 0.01, Steps: 3, Order: 2})
 			src := format(t, e, "md")
 			r := checkMarkdown(src)
 			for _, p := range r.problems {
@@ -186,7 +186,7 @@ func TestExplainTeX(t *testing.T) {
 	for _, path := range specs {
 		name := strings.TrimSuffix(filepath.Base(path), ".yaml")
 		t.Run(name, func(t *testing.T) {
-			e := explainFile(t, name, backward.ExplainOptions{LR: 0.01, Steps: 3, Order: 2})
+			e := explainFile(t, name, explain.Options{LR: 0.01, Steps: 3, Order: 2})
 			src := format(t, e, "tex")
 			checkTeXFragment(t, name, src)
 			if name == "worked_example" {
@@ -196,7 +196,7 @@ func TestExplainTeX(t *testing.T) {
 		})
 	}
 	// A δ-form derivation and a --full one, too.
-	checkTeXFragment(t, "doublings", format(t, explainSource(t, doublings(5), backward.ExplainOptions{}), "tex"))
-	checkTeXFragment(t, "full", format(t, explainFile(t, "mlp_batch", backward.ExplainOptions{Full: true}), "tex"))
-	checkTeXFragment(t, "delta", format(t, explainFile(t, "three_layer", backward.ExplainOptions{Delta: true}), "tex"))
+	checkTeXFragment(t, "doublings", format(t, explainSource(t, doublings(5), explain.Options{}), "tex"))
+	checkTeXFragment(t, "full", format(t, explainFile(t, "mlp_batch", explain.Options{Full: true}), "tex"))
+	checkTeXFragment(t, "delta", format(t, explainFile(t, "three_layer", explain.Options{Delta: true}), "tex"))
 }
