@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/chainviz/chainviz/backward"
 	"github.com/chainviz/chainviz/backward/explain"
 	"github.com/chainviz/chainviz/render"
 )
