@@ -63,6 +63,9 @@ type Node struct {
 	Pos Pos
 	// InputPos holds the position of each entry of the node's in list.
 	InputPos []Pos
+	// Group is the name of the innermost group the node belongs to (see
+	// Graph.Groups), or "" when it belongs to none.
+	Group string
 }
 
 // LocalExpr returns the formula of ∂n/∂n.Inputs[arg] that the op writes.
@@ -97,9 +100,43 @@ type Graph struct {
 	Nodes []*Node
 	// Output is the node the gradients are taken of.
 	Output *Node
+	// Groups lists the graph's groups, each after the group that encloses
+	// it, in declaration order. A diagram draws each as a titled frame.
+	Groups []*Group
 	// Warnings are diagnostics of severity warning found while loading.
 	Warnings Diagnostics
 	byName   map[string]*Node
+}
+
+// GroupKind says where a group comes from.
+type GroupKind int
+
+const (
+	// GroupUser is a group the spec declares, with a node's group key or
+	// the top-level groups map.
+	GroupUser GroupKind = iota
+	// GroupFormula holds the sub-expression nodes of one node's formula;
+	// its name is the owning node's.
+	GroupFormula
+	// GroupBlock holds the nodes of one block call; its name is the call
+	// site's.
+	GroupBlock
+)
+
+// Group is a named set of nodes that a diagram draws inside one titled
+// frame and that can be collapsed into one box. Groups nest: Parent names
+// the enclosing group.
+type Group struct {
+	// Name is unique among the graph's groups.
+	Name string
+	// Title is the frame's caption: the group's name, the owner's formula
+	// ("L = 0.5 * (z2 - y)^2") or the call ("h1 = dense(x, W1, b1)").
+	Title string
+	// Parent is the name of the enclosing group, or "" at the top level.
+	Parent string
+	Kind   GroupKind
+	// Pos is where the group is declared or the call or formula written.
+	Pos Pos
 }
 
 // Node returns the node with the given name, or nil.
