@@ -52,11 +52,14 @@ type Limits struct {
 	// MaxElements is the largest number of elements of any one tensor, a
 	// leaf's value or a node's computed shape.
 	MaxElements int
+	// MaxDepth is the deepest the YAML may nest collections, checked
+	// before it is parsed.
+	MaxDepth int
 }
 
-// DefaultLimits are the limits Load applies: 8 MiB, 200,000 nodes and
-// 1,000,000 elements per tensor.
-var DefaultLimits = Limits{MaxFileSize: 8 << 20, MaxNodes: 200_000, MaxElements: 1_000_000}
+// DefaultLimits are the limits Load applies: 8 MiB, 200,000 nodes,
+// 1,000,000 elements per tensor and 64 levels of nesting.
+var DefaultLimits = Limits{MaxFileSize: 8 << 20, MaxNodes: 200_000, MaxElements: 1_000_000, MaxDepth: 64}
 
 // Load parses, validates and evaluates the spec in src under DefaultLimits;
 // file names it in diagnostics. On failure the error is a Diagnostics
@@ -77,11 +80,12 @@ func LoadWithLimits(file string, src []byte, lim Limits) (g *Graph, err error) {
 				Summary: fmt.Sprintf("internal error while loading the spec: %v", r)}}
 		}
 	}()
-	p := &parser{file: file, limits: lim.withDefaults(), lines: SourceLines(src)}
+	p := &parser{file: file, limits: lim.withDefaults()}
 	if len(src) > p.limits.MaxFileSize {
 		return nil, Diagnostics{{Severity: Error, Pos: Pos{File: file, Line: 1, Col: 1},
 			Summary: fmt.Sprintf("the spec has %d bytes, more than the limit of %d (raise it with --max-file-size)", len(src), p.limits.MaxFileSize)}}
 	}
+	p.lines = SourceLines(src)
 	doc, ok := p.decode(src)
 	if !ok {
 		return nil, p.truncated(p.diags)
@@ -114,6 +118,9 @@ func (l Limits) withDefaults() Limits {
 	if l.MaxElements <= 0 {
 		l.MaxElements = DefaultLimits.MaxElements
 	}
+	if l.MaxDepth <= 0 {
+		l.MaxDepth = DefaultLimits.MaxDepth
+	}
 	return l
 }
 
@@ -126,7 +133,7 @@ func (p *parser) decode(src []byte) (*yaml.Node, bool) {
 		p.errorf(start, "the spec is empty; expected a mapping with the keys name and nodes")
 		return nil, false
 	}
-	if !p.scanText(src) {
+	if !p.scanText(src) || !p.checkDepth() {
 		return nil, false
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(src))
