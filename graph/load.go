@@ -17,18 +17,44 @@ import (
 
 // LoadFile reads and loads the spec at path; "-" reads standard input.
 func LoadFile(path string) (*Graph, error) {
-	var src []byte
-	var err error
-	if path == "-" {
-		src, err = io.ReadAll(os.Stdin)
-		path = "<stdin>"
-	} else {
-		src, err = os.ReadFile(path)
-	}
+	file, src, err := ReadSpec(path, os.Stdin, DefaultLimits.MaxFileSize)
 	if err != nil {
-		return nil, Diagnostics{{Severity: Error, Pos: Pos{File: path}, Summary: "cannot read the spec: " + readError(err)}}
+		return nil, err
 	}
-	return Load(path, src)
+	return Load(file, src)
+}
+
+// ReadSpec reads the spec at path, or stdin when path is "-", and returns
+// the name diagnostics give the file ("<stdin>" for stdin) with its bytes.
+// It never reads more than limit+1 bytes, whatever the file is (a pipe, a
+// device such as /dev/zero), so that Load reports a file over the limit
+// without the whole of it in memory; a limit of 0 or less means the
+// default. A file that cannot be read is a Diagnostics error.
+func ReadSpec(path string, stdin io.Reader, limit int) (string, []byte, error) {
+	if limit <= 0 {
+		limit = DefaultLimits.MaxFileSize
+	}
+	file, r := path, stdin
+	if path == "-" {
+		file = "<stdin>"
+	} else {
+		f, err := os.Open(path)
+		if err != nil {
+			return file, nil, readFailed(file, err)
+		}
+		defer f.Close()
+		r = f
+	}
+	src, err := io.ReadAll(io.LimitReader(r, int64(limit)+1))
+	if err != nil {
+		return file, nil, readFailed(file, err)
+	}
+	return file, src, nil
+}
+
+// readFailed is the diagnostic of a spec that cannot be read.
+func readFailed(file string, err error) error {
+	return Diagnostics{{Severity: Error, Pos: Pos{File: file}, Summary: "cannot read the spec: " + readError(err)}}
 }
 
 // readError turns an os error into a message without Go's operation prefix

@@ -117,37 +117,18 @@ func newRootCmd(s streams) *cobra.Command {
 	return root
 }
 
-// loadSpec reads the spec at path ("-" for the input stream) and loads it,
-// printing its warnings. A failure is a specError carrying the diagnostics.
-func loadSpec(s streams, path string) (*graph.Graph, error) {
-	var src []byte
-	var err error
-	file := path
-	if path == "-" {
-		file = "<stdin>"
-		src, err = io.ReadAll(s.in)
-	} else {
-		src, err = os.ReadFile(path)
-	}
-	if err != nil {
-		return nil, specError{fmt.Errorf("%s: cannot read the spec: %v", file, unwrapPathError(err))}
-	}
-	g, err := graph.LoadWithLimits(file, src, *s.limits)
+// annotateSpec reads the spec at path ("-" for the input stream), loads it
+// and runs its backward pass through backward.LoadSpec, printing every
+// warning of both. A failure is a specError carrying the diagnostics.
+func annotateSpec(s streams, path string) (*backward.Annotated, error) {
+	file, src, err := graph.ReadSpec(path, s.in, s.limits.MaxFileSize)
 	if err != nil {
 		return nil, specError{err}
 	}
-	printWarnings(s, g.Warnings)
-	return g, nil
-}
-
-// annotateSpec loads the spec at path and runs its backward pass, printing
-// every warning of both. A failure is a specError carrying the diagnostics.
-func annotateSpec(s streams, path string) (*backward.Annotated, error) {
-	g, err := loadSpec(s, path)
-	if err != nil {
-		return nil, err
+	g, a, err := backward.LoadSpec(file, src, *s.limits)
+	if g != nil {
+		printWarnings(s, g.Warnings)
 	}
-	a, err := backward.Annotate(g)
 	if err != nil {
 		return nil, specError{err}
 	}
