@@ -53,6 +53,10 @@ func (a *Annotated) AddUpdate(lr float64) {
 // it returns. It stops early, with an error naming the step, when the
 // backward pass or the forward evaluation stops being finite.
 func Descend(g *graph.Graph, lr float64, steps int) ([]float64, error) {
+	// Each step is a backward pass and an evaluation.
+	if err := repeatedWork(g, fmt.Sprintf("%d steps of gradient descent", steps), steps, 4); err != nil {
+		return nil, err
+	}
 	saved := map[*graph.Node]*graph.Tensor{}
 	for _, n := range g.Nodes {
 		if n.Kind == graph.KindParam {

@@ -3,6 +3,7 @@ package graph
 import (
 	"container/heap"
 	"fmt"
+	"math"
 	"slices"
 	"sort"
 	"strings"
@@ -11,7 +12,7 @@ import (
 // build resolves names, orders the nodes topologically, checks shapes and
 // evaluates a parsed spec. Problems are added to p.diags.
 func (p *parser) build(s *rawSpec) *Graph {
-	g := &Graph{Name: s.name, Title: s.title, Description: s.description, byName: map[string]*Node{}}
+	g := &Graph{Name: s.name, Title: s.title, Description: s.description, WorkLimit: p.limits.MaxWork, byName: map[string]*Node{}}
 	defined := map[string]Pos{}
 	define := func(name string, pos Pos) bool {
 		if prev, dup := defined[name]; dup {
@@ -314,8 +315,39 @@ func (p *parser) inferShapes(g *Graph, incomplete map[*Node]bool) bool {
 			continue
 		}
 		n.Shape, known[n.ID] = shape, true
+		if !p.addWork(g, n, shapes, shape) {
+			return false
+		}
 	}
 	return ok
+}
+
+// workFactor is the work of evaluating and differentiating a node, in
+// units of its forward work: the backward pass costs about twice the
+// forward one (a matrix product's gradient is two products).
+const workFactor = 3
+
+// addWork adds the forward work of n, whose inputs have the given shapes,
+// to g.Work and reports the node at which the work of evaluating and
+// differentiating the graph exceeds the limit.
+func (p *parser) addWork(g *Graph, n *Node, in [][]int, out []int) bool {
+	w := max(Size(out), 1)
+	if n.Op.Work != nil {
+		w = max(n.Op.Work(in, out), 1)
+	} else {
+		sum := 0
+		for _, s := range in {
+			sum += Size(s)
+		}
+		w = max(w, sum)
+	}
+	g.Work = min(g.Work+w, math.MaxInt/(4*workFactor))
+	if total := workFactor * g.Work; total > p.limits.MaxWork {
+		p.errorf(n.Pos, "%s: evaluating and differentiating the spec up to %s takes about %d operations, more than the limit of %d (raise it with --max-work)",
+			n.Name, n.Name, total, p.limits.MaxWork)
+		return false
+	}
+	return true
 }
 
 // evaluate runs the forward pass, reporting the first node whose value is

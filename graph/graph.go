@@ -88,7 +88,12 @@ type Graph struct {
 	Output *Node
 	// Warnings are diagnostics of severity warning found while loading.
 	Warnings Diagnostics
-	byName   map[string]*Node
+	// Work estimates the arithmetic operations of one forward evaluation,
+	// from the shapes; WorkLimit is the Limits.MaxWork the graph was
+	// loaded under, which whoever evaluates it repeatedly (finite
+	// differences, gradient descent) checks before starting.
+	Work, WorkLimit int
+	byName          map[string]*Node
 }
 
 // Node returns the node with the given name, or nil.

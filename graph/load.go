@@ -81,11 +81,17 @@ type Limits struct {
 	// MaxDepth is the deepest the YAML may nest collections, checked
 	// before it is parsed.
 	MaxDepth int
+	// MaxWork bounds the arithmetic operations (one per element an op
+	// computes or reads, m·k·n for a matrix product) of evaluating and
+	// differentiating the spec, the backward pass counted as twice the
+	// forward one. It is checked from the shapes, before evaluation.
+	MaxWork int
 }
 
 // DefaultLimits are the limits Load applies: 8 MiB, 200,000 nodes,
-// 1,000,000 elements per tensor and 64 levels of nesting.
-var DefaultLimits = Limits{MaxFileSize: 8 << 20, MaxNodes: 200_000, MaxElements: 1_000_000, MaxDepth: 64}
+// 1,000,000 elements per tensor, 64 levels of nesting and 100,000,000
+// operations.
+var DefaultLimits = Limits{MaxFileSize: 8 << 20, MaxNodes: 200_000, MaxElements: 1_000_000, MaxDepth: 64, MaxWork: 100_000_000}
 
 // Load parses, validates and evaluates the spec in src under DefaultLimits;
 // file names it in diagnostics. On failure the error is a Diagnostics
@@ -146,6 +152,9 @@ func (l Limits) withDefaults() Limits {
 	}
 	if l.MaxDepth <= 0 {
 		l.MaxDepth = DefaultLimits.MaxDepth
+	}
+	if l.MaxWork <= 0 {
+		l.MaxWork = DefaultLimits.MaxWork
 	}
 	return l
 }

@@ -104,6 +104,7 @@ func newRootCmd(s streams) *cobra.Command {
 	pf.IntVar(&s.limits.MaxNodes, "max-nodes", graph.DefaultLimits.MaxNodes, "largest number of inputs, params and nodes in a spec")
 	pf.IntVar(&s.limits.MaxElements, "max-elements", graph.DefaultLimits.MaxElements, "largest number of elements of one tensor")
 	pf.IntVar(&s.limits.MaxDepth, "max-depth", graph.DefaultLimits.MaxDepth, "deepest nesting of YAML collections in a spec")
+	pf.IntVar(&s.limits.MaxWork, "max-work", graph.DefaultLimits.MaxWork, "largest number of arithmetic operations to evaluate and differentiate a spec (finite differences and gradient descent included)")
 	pf.BoolVarP(&s.ui.quiet, "quiet", "q", false, "print no warnings and no progress")
 	root.AddCommand(newAnnotateCmd(s))
 	root.AddCommand(newExplainCmd(s))
