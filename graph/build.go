@@ -52,6 +52,7 @@ func (p *parser) build(s *rawSpec) *Graph {
 	// so that cycles through it are found, but its shape is not inferred.
 	consts := 0
 	incomplete := map[*Node]bool{}
+	undefined, names := 0, []string(nil)
 	for _, rn := range s.nodes {
 		n := byName[rn.name]
 		if n == nil || n.Pos != rn.pos {
@@ -73,9 +74,18 @@ func (p *parser) build(s *rawSpec) *Graph {
 				ref = byName[a.ref]
 			}
 			if ref == nil {
-				others := sortedKeys(defined)
-				others = slices.DeleteFunc(others, func(s string) bool { return s == rn.name })
-				p.errorf(a.pos, "undefined name %q used by %s%s", a.ref, rn.name, didYouMean(a.ref, others))
+				// Only the first maxDiagnostics of these errors can be
+				// shown (they come in file order), so only those get a
+				// suggestion: a file of many undefined names stays linear.
+				hint := ""
+				if undefined++; undefined <= maxDiagnostics {
+					if names == nil {
+						names = sortedKeys(defined)
+					}
+					others := slices.DeleteFunc(slices.Clone(names), func(s string) bool { return s == rn.name })
+					hint = didYouMean(a.ref, others)
+				}
+				p.errorf(a.pos, "undefined name %q used by %s%s", a.ref, rn.name, hint)
 				incomplete[n] = true
 				continue
 			}

@@ -235,9 +235,9 @@ func (p *parser) clamp(ds Diagnostics) Diagnostics {
 			continue
 		}
 		if pos.Line > n {
-			pos.Line, pos.Col = n, len([]rune(p.lines[n-1]))+1
+			pos.Line, pos.Col = n, len(p.runes(n))+1
 		}
-		if width := len([]rune(p.lines[pos.Line-1])); pos.Col > width+1 {
+		if width := len(p.runes(pos.Line)); pos.Col > width+1 {
 			pos.Col = width + 1
 		}
 	}
@@ -246,13 +246,12 @@ func (p *parser) clamp(ds Diagnostics) Diagnostics {
 
 // truncated caps ds at maxDiagnostics.
 func (p *parser) truncated(ds Diagnostics) Diagnostics {
-	ds = p.clamp(ds)
 	if len(ds) <= maxDiagnostics {
-		return ds
+		return p.clamp(ds)
 	}
-	last := ds[maxDiagnostics-1]
-	out := append(Diagnostics(nil), ds[:maxDiagnostics]...)
-	out = append(out, Diagnostic{Severity: Error, Pos: last.Pos,
+	// Only the diagnostics kept are clamped, so that a file with a huge
+	// number of problems costs no more than one with fifty.
+	out := p.clamp(append(Diagnostics(nil), ds[:maxDiagnostics]...))
+	return append(out, Diagnostic{Severity: Error, Pos: out[maxDiagnostics-1].Pos,
 		Summary: fmt.Sprintf("… and %d more problems", len(ds)-maxDiagnostics)})
-	return out
 }

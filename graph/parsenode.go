@@ -141,11 +141,20 @@ func (p *parser) shortForm(n *rawNode, v *yaml.Node) bool {
 	// as written (no escapes, no folded lines); otherwise every problem is
 	// reported at the start of the value.
 	exact := p.sourceHas(base, src)
+	// Columns are counted from the last offset asked for, not from the
+	// start of the value, so that many problems on one line cost time
+	// linear in its length.
+	lastOff, lastCol := 0, base.Col
 	at := func(off int) Pos {
 		if !exact {
 			return p.pos(v)
 		}
-		return Pos{File: base.File, Line: base.Line, Col: base.Col + utf8.RuneCountInString(src[:off])}
+		if off < lastOff {
+			lastOff, lastCol = 0, base.Col
+		}
+		lastCol += utf8.RuneCountInString(src[lastOff:off])
+		lastOff = off
+		return Pos{File: base.File, Line: base.Line, Col: lastCol}
 	}
 	what := "nodes." + n.name
 	i := skipSpace(src, 0)
@@ -208,11 +217,27 @@ func (p *parser) sourceHas(pos Pos, text string) bool {
 	if pos.Line < 1 || pos.Line > len(p.lines) || strings.ContainsRune(text, '\n') {
 		return false
 	}
-	line := []rune(p.lines[pos.Line-1])
+	line := p.runes(pos.Line)
 	if pos.Col < 1 || pos.Col-1 > len(line) {
 		return false
 	}
-	return strings.HasPrefix(string(line[pos.Col-1:]), text)
+	rest := line[pos.Col-1:]
+	for _, r := range text {
+		if len(rest) == 0 || rest[0] != r {
+			return false
+		}
+		rest = rest[1:]
+	}
+	return true
+}
+
+// runes returns the characters of source line n (from 1), converting each
+// line once however many values stand on it.
+func (p *parser) runes(n int) []rune {
+	if p.runeLine != n {
+		p.runeLine, p.runeText = n, []rune(p.lines[n-1])
+	}
+	return p.runeText
 }
 
 // parseArg reads a name or a finite numeric literal from the short form.
