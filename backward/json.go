@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"strconv"
 
@@ -15,7 +16,13 @@ const Format = "chainviz.annotated/v1"
 
 // WriteJSON writes a as annotated JSON v1: one node or edge per line,
 // numbers in shortest round-trip form, byte-identical for the same spec.
+//
+// Every number must be finite, since JSON has no NaN or infinity: a value
+// that is not is an error, returned before anything is written.
 func WriteJSON(w io.Writer, a *Annotated) error {
+	if err := a.checkFinite(); err != nil {
+		return err
+	}
 	bw := bufio.NewWriter(w)
 	j := &jsonWriter{w: bw}
 	g := a.Graph
@@ -62,6 +69,26 @@ func WriteJSON(w io.Writer, a *Annotated) error {
 	}
 	j.raw("\n}\n")
 	return bw.Flush()
+}
+
+// checkFinite returns an error when a tensor the JSON would hold is not
+// finite. Values, gradients and edges are checked when they are computed;
+// this catches what was added afterwards.
+func (a *Annotated) checkFinite() error {
+	var ts []*graph.Tensor
+	ts = append(ts, a.Updated...)
+	for _, h := range a.Higher {
+		ts = append(ts, h...)
+	}
+	if a.Hessian != nil {
+		ts = append(ts, a.Hessian.Matrix)
+	}
+	for _, t := range ts {
+		if t != nil && !t.Finite() {
+			return fmt.Errorf("the annotated JSON would hold %s, which JSON cannot write; every number must be finite", t)
+		}
+	}
+	return nil
 }
 
 // JSON returns a's annotated JSON v1 as bytes.

@@ -70,8 +70,8 @@ func runExplain(s streams, opts *explainOptions) error {
 		return fmt.Errorf("--order must be 1 or 2 for explain, found %d", opts.order)
 	case opts.maxPaths < 1:
 		return fmt.Errorf("--max-paths must be at least 1, found %d", opts.maxPaths)
-	case opts.lr < 0:
-		return fmt.Errorf("--lr must be positive, found %g", opts.lr)
+	case checkLR(opts.lr) != nil:
+		return checkLR(opts.lr)
 	case opts.steps < 0:
 		return fmt.Errorf("--steps must not be negative, found %d", opts.steps)
 	case opts.steps > 0 && opts.lr == 0:

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 
 	"github.com/spf13/cobra"
@@ -135,6 +136,16 @@ func annotateSpec(s streams, path string) (*backward.Annotated, error) {
 	}
 	printWarnings(s, a.Warnings[len(g.Warnings):])
 	return a, nil
+}
+
+// checkLR checks a --lr flag: 0, its default, means no learning rate;
+// anything else must be a finite number above 0 (JSON cannot hold the
+// infinities and NaN a step would give).
+func checkLR(lr float64) error {
+	if lr != 0 && (!(lr > 0) || math.IsInf(lr, 1)) {
+		return fmt.Errorf("--lr must be a finite number above 0, found %g", lr)
+	}
+	return nil
 }
 
 // printWarnings writes each warning to the error stream, unless --quiet.
