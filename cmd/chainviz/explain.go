@@ -3,12 +3,14 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/chainviz/chainviz/backward"
+	"github.com/chainviz/chainviz/graph"
 )
 
 // explainOptions are the flags of chainviz explain.
@@ -96,7 +98,13 @@ func runExplain(s streams, opts *explainOptions) error {
 	if opts.steps > 0 && e.Losses == nil {
 		warnf(s, "%s: warning: %s has no params, so --steps has nothing to change", g.Output.Pos.File, g.Name)
 	}
-	if err := e.Write(s.out, opts.format); err != nil {
+	// Titles, labels and descriptions may hold control characters (a YAML
+	// escape such as "\e"); they are escaped before reaching a terminal.
+	var buf strings.Builder
+	if err := e.Write(&buf, opts.format); err != nil {
+		return err
+	}
+	if _, err := io.WriteString(s.out, graph.EscapeControl(buf.String())); err != nil {
 		return err
 	}
 	if e.DescentErr != nil {
