@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"bytes"
 	"fmt"
 	"strconv"
 	"strings"
@@ -168,6 +169,66 @@ func FormatNumber(v float64) string {
 		return s
 	}
 	return strconv.FormatFloat(v, 'f', -1, 64)
+}
+
+// AppendNumber appends FormatNumber(v) to dst without allocating.
+func AppendNumber(dst []byte, v float64) []byte {
+	if v == 0 {
+		return append(dst, '0')
+	}
+	abs := v
+	if abs < 0 {
+		abs = -abs
+	}
+	if abs >= 1e-6 && abs < 1e21 {
+		return strconv.AppendFloat(dst, v, 'f', -1, 64)
+	}
+	start := len(dst)
+	dst = strconv.AppendFloat(dst, v, 'e', -1, 64)
+	// Go writes e-07 or e+21; e-7 and e21 read better.
+	e := start + bytes.IndexByte(dst[start:], 'e')
+	i := e + 1
+	neg := dst[i] == '-'
+	if dst[i] == '-' || dst[i] == '+' {
+		i++
+	}
+	for i < len(dst)-1 && dst[i] == '0' {
+		i++
+	}
+	out := dst[:e+1]
+	if neg {
+		out = append(out, '-')
+	}
+	return append(out, dst[i:]...)
+}
+
+// AppendTensor appends t as FormatNumber writes it in String: a number for
+// rank 0, nested lists otherwise.
+func AppendTensor(dst []byte, t *Tensor) []byte {
+	row := func(dst []byte, row []float64) []byte {
+		dst = append(dst, '[')
+		for i, v := range row {
+			if i > 0 {
+				dst = append(dst, ", "...)
+			}
+			dst = AppendNumber(dst, v)
+		}
+		return append(dst, ']')
+	}
+	switch len(t.Shape) {
+	case 0:
+		return AppendNumber(dst, t.Data[0])
+	case 1:
+		return row(dst, t.Data)
+	}
+	dst = append(dst, '[')
+	for i := 0; i < t.Shape[0]; i++ {
+		if i > 0 {
+			dst = append(dst, ", "...)
+		}
+		dst = row(dst, t.Data[i*t.Shape[1]:(i+1)*t.Shape[1]])
+	}
+	return append(dst, ']')
 }
 
 // ShapeString formats a shape as [2,3]; a scalar's shape is [].

@@ -1,6 +1,7 @@
 package graph_test
 
 import (
+	"math"
 	"testing"
 
 	"github.com/chainviz/chainviz/graph"
@@ -19,5 +20,23 @@ func TestEscapeControl(t *testing.T) {
 		if got := graph.EscapeControl(tc.in); got != tc.want {
 			t.Errorf("EscapeControl(%q) = %q, want %q", tc.in, got, tc.want)
 		}
+	}
+}
+
+// TestAppendNumberMatchesFormatNumber checks the allocation-free writer of
+// the annotated JSON against FormatNumber on numbers of every magnitude.
+func TestAppendNumberMatchesFormatNumber(t *testing.T) {
+	vs := []float64{0, 1, -1, 0.5, 1e-6, 9.99e-7, -1.5e-7, 1e21, 1.25e22, -3e300, 5e-324, 123456.789, 1e20, 0.1 + 0.2}
+	for e := -30; e <= 30; e++ {
+		vs = append(vs, 1.2345678*math.Pow(10, float64(e)), -7*math.Pow(10, float64(e)))
+	}
+	for _, v := range vs {
+		if got, want := string(graph.AppendNumber([]byte("x"), v)), "x"+graph.FormatNumber(v); got != want {
+			t.Errorf("AppendNumber(%v) = %q, want %q", v, got, want)
+		}
+	}
+	m := &graph.Tensor{Shape: []int{2, 2}, Data: []float64{1, -2.5, 3e-9, 4e25}}
+	if got := string(graph.AppendTensor(nil, m)); got != m.String() {
+		t.Errorf("AppendTensor = %q, want %q", got, m.String())
 	}
 }
