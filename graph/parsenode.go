@@ -217,6 +217,15 @@ func (p *parser) sourceHas(pos Pos, text string) bool {
 	if pos.Line < 1 || pos.Line > len(p.lines) || strings.ContainsRune(text, '\n') {
 		return false
 	}
+	if line := p.lines[pos.Line-1]; len(line) <= shortLine {
+		// A short line is walked from its start, without a copy.
+		for i := range line {
+			if pos.Col--; pos.Col == 0 {
+				return strings.HasPrefix(line[i:], text)
+			}
+		}
+		return pos.Col == 1 && text == ""
+	}
 	line := p.runes(pos.Line)
 	if pos.Col < 1 || pos.Col-1 > len(line) {
 		return false
@@ -230,6 +239,10 @@ func (p *parser) sourceHas(pos Pos, text string) bool {
 	}
 	return true
 }
+
+// shortLine is the longest line sourceHas walks from its start; a longer
+// one, which may hold many values, is converted to characters once.
+const shortLine = 256
 
 // runes returns the characters of source line n (from 1), converting each
 // line once however many values stand on it.
