@@ -88,10 +88,10 @@ func runExplain(s streams, opts *explainOptions) error {
 		Wrt: opts.wrt, MaxPaths: opts.maxPaths, Full: opts.full, Delta: opts.delta,
 		LR: opts.lr, Steps: opts.steps, Order: opts.order,
 	})
-	var oe *backward.OptionError
+	var oe *graph.OptionError
 	switch {
 	case errors.As(err, &oe):
-		return err
+		return flagError(oe)
 	case err != nil:
 		return specError{fmt.Errorf("%s: %v", g.Output.Pos.File, err)}
 	}

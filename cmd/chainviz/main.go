@@ -9,6 +9,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -146,6 +147,26 @@ func checkLR(lr float64) error {
 		return fmt.Errorf("--lr must be a finite number above 0, found %g", lr)
 	}
 	return nil
+}
+
+// flags maps the options of the library's OptionError to the flags that
+// set them.
+var flags = map[string]string{"Wrt": "--wrt", "Steps": "--steps", "Order": "--order", "Format": "--format", "LR": "--lr"}
+
+// flagError words an OptionError for the command line: "--wrt x: …".
+func flagError(oe *graph.OptionError) error {
+	name := flags[oe.Option]
+	if name == "" {
+		name = oe.Option
+	}
+	msg := oe.Msg
+	for opt, flag := range flags {
+		msg = strings.ReplaceAll(msg, "("+opt+")", "("+flag+")")
+	}
+	if oe.Value == "" {
+		return fmt.Errorf("%s: %s", name, msg)
+	}
+	return fmt.Errorf("%s %s: %s", name, oe.Value, msg)
 }
 
 // printWarnings writes each warning to the error stream, unless --quiet.
