@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -31,12 +32,19 @@ func (p *parser) build(s *rawSpec) *Graph {
 			g.add(n)
 		}
 	}
+	// Op nodes, their inputs and the inputs' positions are allocated in
+	// one block each rather than per node.
 	ops := make([]*Node, 0, len(s.nodes))
-	for _, rn := range s.nodes {
+	slab := make([]Node, len(s.nodes))
+	nargs := 0
+	for i, rn := range s.nodes {
+		nargs += len(rn.args)
 		if define(rn.name, rn.pos) {
-			ops = append(ops, &Node{Name: rn.name, Kind: KindOp, Op: rn.op, Label: rn.label, Pos: rn.pos})
+			slab[i] = Node{Name: rn.name, Kind: KindOp, Op: rn.op, Label: rn.label, Pos: rn.pos}
+			ops = append(ops, &slab[i])
 		}
 	}
+	inSlab, posSlab := make([]*Node, 0, nargs), make([]Pos, 0, nargs)
 	if len(p.diags) > 0 && len(defined) == 0 {
 		return g
 	}
@@ -61,11 +69,14 @@ func (p *parser) build(s *rawSpec) *Graph {
 		if rn.broken {
 			incomplete[n] = true
 		}
+		k := len(rn.args)
+		n.Inputs, n.InputPos = inSlab[len(inSlab):len(inSlab):len(inSlab)+k], posSlab[len(posSlab):len(posSlab):len(posSlab)+k]
+		inSlab, posSlab = inSlab[:len(inSlab)+k], posSlab[:len(posSlab)+k]
 		for _, a := range rn.args {
 			n.InputPos = append(n.InputPos, a.pos)
 			if a.isLit {
 				consts++
-				c := g.add(&Node{Name: fmt.Sprintf("#%d", consts), Kind: KindConst, Value: Scalar(a.literal), NoGrad: true, Pos: a.pos})
+				c := g.add(&Node{Name: "#" + strconv.Itoa(consts), Kind: KindConst, Value: Scalar(a.literal), NoGrad: true, Pos: a.pos})
 				n.Inputs = append(n.Inputs, c)
 				continue
 			}
