@@ -45,3 +45,26 @@ func TestDescendWorkLimit(t *testing.T) {
 		t.Errorf("got %v\nwant %s", err, want)
 	}
 }
+
+// TestHigherOrderWorkLimit checks that second derivatives, one backward
+// pass of the backward graph per leaf element, are bounded like check.
+func TestHigherOrderWorkLimit(t *testing.T) {
+	src := "name: t\nparams:\n  w: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]\nnodes:\n  s: sum(w)\n"
+	g, err := graph.LoadWithLimits("h.yaml", []byte(src), graph.Limits{MaxWork: 500})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := backward.Annotate(g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = a.AddHigherOrder(2)
+	want := "derivatives of order 2 would evaluate the spec 10 times, about 600 operations, more than the limit of 500 (raise it with --max-work)"
+	if err == nil || err.Error() != want {
+		t.Errorf("got %v\nwant %s", err, want)
+	}
+	g.WorkLimit = 600
+	if err := a.AddHigherOrder(2); err != nil {
+		t.Errorf("limit 600: %v", err)
+	}
+}

@@ -74,6 +74,15 @@ func (a *Annotated) AddHigherOrder(order int) error {
 			}
 		}
 	}
+	// Each order differentiates the previous one's graph, about three
+	// times as large, once per leaf element.
+	factor := 6
+	for k := 2; k < order; k++ {
+		factor *= 3
+	}
+	if err := repeatedWork(a.Graph, fmt.Sprintf("derivatives of order %d", order), leafElements(a)*(order-1), factor); err != nil {
+		return err
+	}
 	a.Higher = make([][]*graph.Tensor, order-1)
 	for k := range a.Higher {
 		a.Higher[k] = make([]*graph.Tensor, a.Graph.Len())
@@ -121,6 +130,9 @@ func (a *Annotated) AddHessian() error {
 	n := len(wrt)
 	if n > MaxHessianLeaves {
 		return fmt.Errorf("--hessian: the leaves have %d scalar elements; the full Hessian is limited to %d", n, MaxHessianLeaves)
+	}
+	if err := repeatedWork(a.Graph, "the full Hessian", n, 6); err != nil {
+		return err
 	}
 	h := graph.Zeros([]int{n, n})
 	row := 0
