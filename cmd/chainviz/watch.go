@@ -122,6 +122,10 @@ func watchRender(s streams, cfg render.Config, path string) error {
 	start := time.Now()
 	var warnings graph.Diagnostics
 	in := render.Input{Name: path, Load: func() (*backward.Annotated, error) {
+		// A FIFO or device saved into the folder would block the watch.
+		if info, err := os.Stat(path); err == nil && !info.Mode().IsRegular() {
+			return nil, fmt.Errorf("%s: not a regular file; watch reads only regular files", path)
+		}
 		file, src, err := graph.ReadSpec(path, nil, s.limits.MaxFileSize)
 		if err != nil {
 			return nil, err
