@@ -306,6 +306,7 @@ func components(ops []*Node, keep func(*Node) bool) [][]*Node {
 func (p *parser) inferShapes(g *Graph, incomplete map[*Node]bool) bool {
 	ok := true
 	known := make([]bool, len(g.Nodes))
+	var shapes [][]int // Reused from node to node.
 	for _, n := range g.Nodes {
 		if n.Op == nil {
 			known[n.ID] = n.Value != nil // A leaf, or an op node with errors.
@@ -314,10 +315,10 @@ func (p *parser) inferShapes(g *Graph, incomplete map[*Node]bool) bool {
 		if incomplete[n] {
 			continue
 		}
-		shapes := make([][]int, len(n.Inputs))
+		shapes = shapes[:0]
 		ready := true
-		for i, in := range n.Inputs {
-			shapes[i] = in.Shape
+		for _, in := range n.Inputs {
+			shapes = append(shapes, in.Shape)
 			ready = ready && known[in.ID]
 		}
 		if !ready {
@@ -393,19 +394,20 @@ func (g *Graph) Evaluate() *Diagnostic {
 // are not reported again.
 func (g *Graph) evaluateAll() Diagnostics {
 	var ds Diagnostics
+	var vals []*Tensor // Reused from node to node.
 	for _, n := range g.Nodes {
 		if n.IsLeaf() {
 			continue
 		}
-		vals := make([]*Tensor, len(n.Inputs))
+		vals = vals[:0]
 		inputsFinite := true
-		for i, in := range n.Inputs {
-			vals[i] = in.Value
+		for _, in := range n.Inputs {
+			vals = append(vals, in.Value)
 			inputsFinite = inputsFinite && in.Value.Finite()
 		}
 		n.Value = n.Op.Forward(vals, n.Attr)
 		if inputsFinite && !n.Value.Finite() {
-			e := &EvalError{Op: n.Op.Name, Inputs: vals}
+			e := &EvalError{Op: n.Op.Name, Inputs: slices.Clone(vals)}
 			ds = append(ds, Diagnostic{Severity: Error, Pos: n.Pos, Summary: fmt.Sprintf("%s = %s is %s, not a finite number: %s",
 				n.Name, n.Op.Formula(inputNames(n)), summarize(n.Value), e.InputsText(inputNames(n)))})
 		}

@@ -156,7 +156,6 @@ func (p *parser) shortForm(n *rawNode, v *yaml.Node) bool {
 		lastOff = off
 		return Pos{File: base.File, Line: base.Line, Col: lastCol}
 	}
-	what := "nodes." + n.name
 	i := skipSpace(src, 0)
 	j := i
 	for j < len(src) && (isIdentByte(src[j])) {
@@ -164,7 +163,7 @@ func (p *parser) shortForm(n *rawNode, v *yaml.Node) bool {
 	}
 	open := skipSpace(src, j)
 	if j == i || open >= len(src) || src[open] != '(' {
-		p.errorf(at(i), "%s: expected an op call like add(a, b), found %q", what, truncate(src, 40))
+		p.errorf(at(i), "nodes.%s: expected an op call like add(a, b), found %q", n.name, truncate(src, 40))
 		return false
 	}
 	n.opPos = at(i)
@@ -173,7 +172,7 @@ func (p *parser) shortForm(n *rawNode, v *yaml.Node) bool {
 	known := p.lookupOp(n, src[i:j], n.opPos)
 	closeAt := strings.LastIndexByte(src, ')')
 	if closeAt < open || strings.TrimSpace(src[closeAt+1:]) != "" {
-		p.errorf(at(len(src)), "%s: expected \")\" to close %s(", what, src[i:j])
+		p.errorf(at(len(src)), "nodes.%s: expected \")\" to close %s(", n.name, src[i:j])
 		return false
 	}
 	ok := true
@@ -185,24 +184,26 @@ func (p *parser) shortForm(n *rawNode, v *yaml.Node) bool {
 		for start > 0 && isIdentByte(body[start-1]) {
 			start--
 		}
-		p.errorf(at(open+1+start), "%s: nested calls are not supported; define %s as a node of its own and use its name", what, truncate(strings.TrimSpace(body[start:]), 40))
+		p.errorf(at(open+1+start), "nodes.%s: nested calls are not supported; define %s as a node of its own and use its name", n.name, truncate(strings.TrimSpace(body[start:]), 40))
 		return false
 	}
 	if strings.TrimSpace(body) != "" {
 		off := open + 1
-		for _, part := range strings.Split(body, ",") {
+		parts := strings.Split(body, ",")
+		n.args = make([]rawArg, 0, len(parts))
+		for _, part := range parts {
 			lead := skipSpace(part, 0)
 			tok := strings.TrimSpace(part)
 			pos := at(off + lead)
 			off += len(part) + 1
 			arg, good := parseArg(tok, pos)
 			if arg.tooLarge {
-				p.errorf(pos, "%s: %s is too large for a float64 (values must be finite)", what, truncate(tok, 40))
+				p.errorf(pos, "nodes.%s: %s is too large for a float64 (values must be finite)", n.name, truncate(tok, 40))
 				ok = false
 				continue
 			}
 			if !good {
-				p.errorf(pos, "%s: expected an input name or a number, found %q", what, truncate(tok, 40))
+				p.errorf(pos, "nodes.%s: expected an input name or a number, found %q", n.name, truncate(tok, 40))
 				ok = false
 				continue
 			}
