@@ -160,8 +160,25 @@ func (p *parser) topoSort(ops []*Node) []*Node {
 		n.ID = i
 		index[n] = i
 	}
+	// users[j] lists the nodes that use ops[j]; the lists share one
+	// block, sized by a first pass that counts them.
 	pending := make([]int, len(ops))
+	count := make([]int, len(ops)+1)
+	for _, n := range ops {
+		for _, in := range n.Inputs {
+			if j, ok := index[in]; ok {
+				count[j+1]++
+			}
+		}
+	}
+	for j := range ops {
+		count[j+1] += count[j]
+	}
+	block := make([]*Node, count[len(ops)])
 	users := make([][]*Node, len(ops))
+	for j := range ops {
+		users[j] = block[count[j]:count[j]:count[j+1]]
+	}
 	for _, n := range ops {
 		for _, in := range n.Inputs {
 			if j, ok := index[in]; ok {
