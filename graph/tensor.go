@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Tensor is a dense float64 value of rank 0 (scalar), 1 (vector) or 2
@@ -18,12 +19,31 @@ type Tensor struct {
 }
 
 // Scalar returns a rank-0 tensor holding v.
+//
+// Scalars are the most common values by far (a scalar graph makes several
+// per node), so they are handed out from blocks of scalarBlock tensors
+// rather than allocated one by one; a block is freed once none of its
+// tensors is referenced. The pool gives each goroutine its own block.
 func Scalar(v float64) *Tensor {
-	t := &Tensor{}
+	b := scalarBlocks.Get().(*scalarBlockT)
+	if len(b.free) == 0 {
+		b.free = make([]Tensor, scalarBlock)
+	}
+	t := &b.free[0]
+	b.free = b.free[1:]
+	scalarBlocks.Put(b)
 	t.one[0] = v
 	t.Data = t.one[:]
 	return t
 }
+
+// scalarBlock is the number of scalars allocated at once.
+const scalarBlock = 64
+
+// scalarBlockT holds the unused rest of a block of scalars.
+type scalarBlockT struct{ free []Tensor }
+
+var scalarBlocks = sync.Pool{New: func() any { return new(scalarBlockT) }}
 
 // Zeros returns a tensor of the given shape filled with zeros.
 func Zeros(shape []int) *Tensor {
