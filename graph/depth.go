@@ -65,6 +65,9 @@ func (s *depthScan) line(line string, limit int) (col, depth int) {
 	}
 	base := len(s.indents)
 	dashes := 0
+	// leading is true while only sequence indicators ("- ") have been
+	// seen on the line: a dash further on is text, as in "a - b".
+	leading := s.flow == 0 && s.quote == 0
 	tokenStart := true
 	for ; i < len(line); i++ {
 		c := line[i]
@@ -87,7 +90,7 @@ func (s *depthScan) line(line string, limit int) (col, depth int) {
 			s.flow++
 		case (c == ']' || c == '}') && s.flow > 0:
 			s.flow--
-		case c == '-' && s.flow == 0 && tokenStart && (i+1 == len(line) || line[i+1] == ' '):
+		case c == '-' && leading && (i+1 == len(line) || line[i+1] == ' '):
 			dashes++
 		case (c == '|' || c == '>') && s.flow == 0 && tokenStart && blockIndicator(line[i+1:]):
 			s.block = indent
@@ -96,9 +99,38 @@ func (s *depthScan) line(line string, limit int) (col, depth int) {
 		if d := base + dashes + s.flow; d > limit {
 			return utf8.RuneCountInString(line[:i]) + 1, d
 		}
+		leading = leading && (c == '-' || c == ' ')
 		tokenStart = c == ' ' || c == '\t' || c == '[' || c == '{' || c == ','
 	}
 	return 0, 0
+}
+
+// roughDepth is an upper bound of how deeply src nests that no quote or
+// comment can hide: the deepest run of open brackets, counting every
+// bracket, plus the longest run of "- " starting a line, plus the number of
+// distinct indentations. The second parser, which recurses, runs only when
+// it is within the depth limit.
+func roughDepth(lines []string) int {
+	flow, deepest, indents := 0, 0, map[int]bool{}
+	for _, line := range lines {
+		indent := len(line) - len(strings.TrimLeft(line, " "))
+		indents[indent] = true
+		dashes := 0
+		for i := indent; i+1 < len(line) && line[i] == '-' && line[i+1] == ' '; i += 2 {
+			dashes++
+		}
+		deepest = max(deepest, dashes+len(indents))
+		for i := 0; i < len(line); i++ {
+			switch line[i] {
+			case '[', '{':
+				flow++
+				deepest = max(deepest, flow+len(indents))
+			case ']', '}':
+				flow = max(0, flow-1)
+			}
+		}
+	}
+	return deepest
 }
 
 // blockIndicator reports whether rest, what follows a | or > at the start

@@ -77,3 +77,25 @@ func TestSyntaxErrorCostIsLinear(t *testing.T) {
 		t.Errorf("an unclosed list allocates %d bytes per input byte", per)
 	}
 }
+
+// TestDepthCannotBeHidden checks that text which the depth scan takes for
+// a quoted string cannot smuggle deep nesting to the parser that locates
+// syntax errors (it recurses): the error stays cheap, and a dash inside a
+// text does not count as nesting.
+func TestDepthCannotBeHidden(t *testing.T) {
+	src := "name: t\nx: a 'b\n" + strings.Repeat("[", 30000) + "\n"
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, err := graph.Load("hide.yaml", []byte(src))
+	runtime.ReadMemStats(&after)
+	if err == nil || !strings.HasPrefix(err.Error(), "hide.yaml:") {
+		t.Fatalf("got %v", err)
+	}
+	if n := after.TotalAlloc - before.TotalAlloc; n > 50<<20 {
+		t.Errorf("a 30 KB file allocated %d MB", n>>20)
+	}
+	text := "name: t\ndescription: " + strings.Repeat("a - ", 100) + "\nnodes:\n  y: neg(1)\n"
+	if _, err := graph.LoadWithLimits("dash.yaml", []byte(text), graph.Limits{MaxDepth: 3}); err != nil {
+		t.Errorf("dashes inside a text: %v", err)
+	}
+}

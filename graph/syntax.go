@@ -16,8 +16,9 @@ import (
 // located with goccy/go-yaml's parser, whose tokens carry line and column.
 // That parser's cost grows faster than its input (it recurses on nesting
 // and formats its error with the tokens around it), so it only reads files
-// of at most syntaxParseLimit bytes, after the nesting depth was checked;
-// a larger file's error stays on the line yaml.v3 names.
+// of at most syntaxParseLimit bytes whose rough depth (see roughDepth) is
+// within the limit; for any other file the error stays on the line yaml.v3
+// names, or moves to the bracket left open.
 
 // syntaxParseLimit is the largest file whose syntax error is located with
 // the second parser.
@@ -80,7 +81,7 @@ func (p *parser) scanText(src []byte) bool {
 // line (its best guess), returning the position and a clearer message.
 func (p *parser) syntaxPos(src []byte, line int, msg string) (Pos, string) {
 	pos := Pos{File: p.file, Line: line, Col: 1}
-	if len(src) > syntaxParseLimit {
+	if len(src) > syntaxParseLimit || roughDepth(p.lines) > p.limits.MaxDepth {
 		// Point at a bracket left open, the likeliest cause, or else at
 		// the first character of the line.
 		if l, c, ok := unclosedBracket(src, 0); ok {
