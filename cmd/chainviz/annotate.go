@@ -50,11 +50,11 @@ func runAnnotate(s streams, opts *annotateOptions) error {
 	}
 	g := a.Graph
 	if err := a.AddHigherOrder(opts.order); err != nil {
-		return specError{fmt.Errorf("%s: %v", g.Output.Pos.File, err)}
+		return specError{fmt.Errorf("%s: %v", g.Output.Pos.File, wordFlags(err))}
 	}
 	if opts.hessian {
 		if err := a.AddHessian(); err != nil {
-			return specError{fmt.Errorf("%s: %v", g.Output.Pos.File, err)}
+			return specError{fmt.Errorf("%s: %v", g.Output.Pos.File, wordFlags(err))}
 		}
 	}
 	if opts.lr > 0 {

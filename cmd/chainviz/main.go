@@ -151,7 +151,7 @@ func checkLR(lr float64) error {
 
 // flags maps the options of the library's OptionError to the flags that
 // set them.
-var flags = map[string]string{"Wrt": "--wrt", "Steps": "--steps", "Order": "--order", "Format": "--format", "LR": "--lr"}
+var flags = map[string]string{"Wrt": "--wrt", "Steps": "--steps", "Order": "--order", "Format": "--format", "LR": "--lr", "Hessian": "--hessian"}
 
 // flagError words an OptionError for the command line: "--wrt x: …".
 func flagError(oe *graph.OptionError) error {
@@ -167,6 +167,16 @@ func flagError(oe *graph.OptionError) error {
 		return fmt.Errorf("%s: %s", name, msg)
 	}
 	return fmt.Errorf("%s %s: %s", name, oe.Value, msg)
+}
+
+// wordFlags words err with flag names when it is an OptionError, and
+// returns any other error as it is.
+func wordFlags(err error) error {
+	var oe *graph.OptionError
+	if errors.As(err, &oe) {
+		return flagError(oe)
+	}
+	return err
 }
 
 // printWarnings writes each warning to the error stream, unless --quiet.
