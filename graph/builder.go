@@ -25,15 +25,18 @@ type Builder struct {
 	// than per node. A chunk is never reused: nodes outlive Reset.
 	nodeSlab []Node
 	inSlab   []*Node
+	chunk    int
 }
 
-// slabChunk is the number of nodes, and of inputs, in one chunk.
+// slabChunk is the most nodes, and inputs, in one chunk. Chunks start at
+// 8 and double, so that a Builder that makes a few nodes wastes little.
 const slabChunk = 256
 
 // newNode returns a zeroed node from the current chunk.
 func (b *Builder) newNode() *Node {
 	if len(b.nodeSlab) == 0 {
-		b.nodeSlab = make([]Node, slabChunk)
+		b.chunk = min(max(2*b.chunk, 8), slabChunk)
+		b.nodeSlab = make([]Node, b.chunk)
 	}
 	n := &b.nodeSlab[0]
 	b.nodeSlab = b.nodeSlab[1:]
@@ -48,7 +51,7 @@ func (b *Builder) inputs(in []*Node) []*Node {
 		return append([]*Node(nil), in...)
 	}
 	if len(b.inSlab) < k {
-		b.inSlab = make([]*Node, slabChunk)
+		b.inSlab = make([]*Node, max(2*b.chunk, 2*k))
 	}
 	out := b.inSlab[:k:k]
 	copy(out, in)
