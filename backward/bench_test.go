@@ -2,6 +2,7 @@ package backward_test
 
 import (
 	"fmt"
+	"io"
 	"testing"
 
 	"github.com/chainviz/chainviz/backward"
@@ -44,5 +45,30 @@ func BenchmarkTensorMLP(b *testing.B) {
 	for _, c := range []struct{ layers, width, batch int }{{3, 16, 32}, {8, 32, 64}} {
 		src := tensorMLPSpec(c.layers, c.width, c.batch)
 		b.Run(fmt.Sprintf("layers=%d,width=%d,batch=%d", c.layers, c.width, c.batch), func(b *testing.B) { benchmarkPipeline(b, src) })
+	}
+}
+
+// BenchmarkScalarChainJSON measures what `chainviz annotate` does for a
+// scalar chain: load, annotate and write the annotated JSON.
+func BenchmarkScalarChainJSON(b *testing.B) {
+	for _, n := range []int{10000, 100000} {
+		src := []byte(chainSpec(n))
+		b.Run(fmt.Sprintf("nodes=%d", n), func(b *testing.B) {
+			b.SetBytes(int64(len(src)))
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				g, err := graph.Load("bench.yaml", src)
+				if err != nil {
+					b.Fatal(err)
+				}
+				a, err := backward.Annotate(g)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if err := backward.WriteJSON(io.Discard, a); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

@@ -51,6 +51,9 @@ func Check(a *Annotated, eps float64, order int) (*CheckResult, error) {
 			return nil, err
 		}
 	}
+	if err := repeatedWork(g, "the finite-difference check", 2*leafElements(a), 1+2*(order-1)); err != nil {
+		return nil, err
+	}
 	res := &CheckResult{Order: order}
 	defer g.Evaluate()
 	for _, leaf := range a.gradLeaves() {

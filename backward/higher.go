@@ -2,6 +2,7 @@ package backward
 
 import (
 	"fmt"
+	"strconv"
 
 	"github.com/chainviz/chainviz/graph"
 )
@@ -64,15 +65,24 @@ func (a *Annotated) AddHigherOrder(order int) error {
 		return nil
 	}
 	if order > MaxOrder {
-		return fmt.Errorf("--order %d: the highest supported order is %d", order, MaxOrder)
+		return &graph.OptionError{Option: "Order", Value: strconv.Itoa(order), Msg: fmt.Sprintf("the highest supported order is %d", MaxOrder)}
 	}
 	leaves := a.gradLeaves()
 	if order > 2 {
 		for _, l := range leaves {
 			if !l.Value.IsScalar() {
-				return fmt.Errorf("--order %d needs scalar leaves, but %s has shape %s; use --order 2 for the Hessian diagonal", order, l.Name, graph.ShapeString(l.Shape))
+				return &graph.OptionError{Option: "Order", Value: strconv.Itoa(order), Msg: fmt.Sprintf("needs scalar leaves, but %s has shape %s; use order 2 for the Hessian diagonal", l.Name, graph.ShapeString(l.Shape))}
 			}
 		}
+	}
+	// Each order differentiates the previous one's graph, about three
+	// times as large, once per leaf element.
+	factor := 6
+	for k := 2; k < order; k++ {
+		factor *= 3
+	}
+	if err := repeatedWork(a.Graph, fmt.Sprintf("derivatives of order %d", order), leafElements(a)*(order-1), factor); err != nil {
+		return err
 	}
 	a.Higher = make([][]*graph.Tensor, order-1)
 	for k := range a.Higher {
@@ -120,7 +130,10 @@ func (a *Annotated) AddHessian() error {
 	}
 	n := len(wrt)
 	if n > MaxHessianLeaves {
-		return fmt.Errorf("--hessian: the leaves have %d scalar elements; the full Hessian is limited to %d", n, MaxHessianLeaves)
+		return &graph.OptionError{Option: "Hessian", Msg: fmt.Sprintf("the leaves have %d scalar elements; the full Hessian is limited to %d", n, MaxHessianLeaves)}
+	}
+	if err := repeatedWork(a.Graph, "the full Hessian", n, 6); err != nil {
+		return err
 	}
 	h := graph.Zeros([]int{n, n})
 	row := 0

@@ -231,7 +231,7 @@ func TestHessianIsSymmetricOnRandomGraphs(t *testing.T) {
 func TestHessianLimit(t *testing.T) {
 	a := annotateSrc(t, "name: big\ninputs:\n  x: [[1,2,3,4,5,6,7,8,9],[1,2,3,4,5,6,7,8,9],[1,2,3,4,5,6,7,8,9],[1,2,3,4,5,6,7,8,9],[1,2,3,4,5,6,7,8,9],[1,2,3,4,5,6,7,8,9],[1,2,3,4,5,6,7,8,9],[1,2,3,4,5,6,7,8,9]]\nnodes:\n  s: sum(x)\n")
 	err := a.AddHessian()
-	if err == nil || err.Error() != "--hessian: the leaves have 72 scalar elements; the full Hessian is limited to 64" {
+	if err == nil || err.Error() != "Hessian: the leaves have 72 scalar elements; the full Hessian is limited to 64" {
 		t.Fatalf("err = %v", err)
 	}
 	if err := a.AddHigherOrder(3); err == nil {

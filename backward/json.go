@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"strconv"
 
@@ -15,7 +16,13 @@ const Format = "chainviz.annotated/v1"
 
 // WriteJSON writes a as annotated JSON v1: one node or edge per line,
 // numbers in shortest round-trip form, byte-identical for the same spec.
+//
+// Every number must be finite, since JSON has no NaN or infinity: a value
+// that is not is an error, returned before anything is written.
 func WriteJSON(w io.Writer, a *Annotated) error {
+	if err := a.checkFinite(); err != nil {
+		return err
+	}
 	bw := bufio.NewWriter(w)
 	j := &jsonWriter{w: bw}
 	g := a.Graph
@@ -64,6 +71,26 @@ func WriteJSON(w io.Writer, a *Annotated) error {
 	return bw.Flush()
 }
 
+// checkFinite returns an error when a tensor the JSON would hold is not
+// finite. Values, gradients and edges are checked when they are computed;
+// this catches what was added afterwards.
+func (a *Annotated) checkFinite() error {
+	var ts []*graph.Tensor
+	ts = append(ts, a.Updated...)
+	for _, h := range a.Higher {
+		ts = append(ts, h...)
+	}
+	if a.Hessian != nil {
+		ts = append(ts, a.Hessian.Matrix)
+	}
+	for _, t := range ts {
+		if t != nil && !t.Finite() {
+			return fmt.Errorf("the annotated JSON would hold %s, which JSON cannot write; every number must be finite", t)
+		}
+	}
+	return nil
+}
+
 // JSON returns a's annotated JSON v1 as bytes.
 func JSON(a *Annotated) []byte {
 	var buf bytes.Buffer
@@ -71,20 +98,43 @@ func JSON(a *Annotated) []byte {
 	return buf.Bytes()
 }
 
+// jsonWriter writes annotated JSON through a scratch buffer, so that a
+// node costs no allocation beyond its formula.
 type jsonWriter struct {
-	w *bufio.Writer
+	w   *bufio.Writer
+	buf []byte
+	// enc and encBuf escape the rare string that needs it.
+	enc    *json.Encoder
+	encBuf bytes.Buffer
 }
 
 func (j *jsonWriter) raw(s string) { j.w.WriteString(s) }
 
 // str writes s as a JSON string without escaping <, > and &, which keeps
-// formulas readable; the result is still valid JSON.
+// formulas readable; the result is still valid JSON. Plain ASCII without
+// quotes, backslashes or control characters is written as it is; anything
+// else goes through encoding/json.
 func (j *jsonWriter) str(s string) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(s)
-	j.w.Write(bytes.TrimRight(buf.Bytes(), "\n"))
+	plain := true
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x80 || c == '"' || c == '\\' {
+			plain = false
+			break
+		}
+	}
+	if plain {
+		j.w.WriteByte('"')
+		j.w.WriteString(s)
+		j.w.WriteByte('"')
+		return
+	}
+	if j.enc == nil {
+		j.enc = json.NewEncoder(&j.encBuf)
+		j.enc.SetEscapeHTML(false)
+	}
+	j.encBuf.Reset()
+	_ = j.enc.Encode(s)
+	j.w.Write(bytes.TrimRight(j.encBuf.Bytes(), "\n"))
 }
 
 func (j *jsonWriter) field(indent, key, value string, comma bool) {
@@ -110,7 +160,14 @@ func (j *jsonWriter) tensor(t *graph.Tensor) {
 		j.raw("null")
 		return
 	}
-	j.raw(t.Format(graph.FormatNumber))
+	j.buf = graph.AppendTensor(j.buf[:0], t)
+	j.w.Write(j.buf)
+}
+
+// int writes an integer.
+func (j *jsonWriter) int(v int) {
+	j.buf = strconv.AppendInt(j.buf[:0], int64(v), 10)
+	j.w.Write(j.buf)
 }
 
 func (j *jsonWriter) shape(s []int) {
@@ -119,7 +176,7 @@ func (j *jsonWriter) shape(s []int) {
 		if i > 0 {
 			j.raw(", ")
 		}
-		j.raw(strconv.Itoa(d))
+		j.int(d)
 	}
 	j.raw("]")
 }
@@ -127,7 +184,11 @@ func (j *jsonWriter) shape(s []int) {
 func (j *jsonWriter) node(a *Annotated, n *graph.Node) {
 	j.raw("    {\"name\": ")
 	j.str(n.Name)
-	j.raw(", \"kind\": \"" + n.Kind.String() + "\", \"op\": \"" + n.OpName() + "\", \"shape\": ")
+	j.raw(", \"kind\": \"")
+	j.raw(n.Kind.String())
+	j.raw("\", \"op\": \"")
+	j.raw(n.OpName())
+	j.raw("\", \"shape\": ")
 	j.shape(n.Shape)
 	j.raw(", \"value\": ")
 	j.tensor(n.Value)
@@ -139,7 +200,9 @@ func (j *jsonWriter) node(a *Annotated, n *graph.Node) {
 	}
 	for k, h := range a.Higher {
 		if h[n.ID] != nil {
-			j.raw(", \"grad" + strconv.Itoa(k+2) + "\": ")
+			j.raw(", \"grad")
+			j.int(k + 2)
+			j.raw("\": ")
 			j.tensor(h[n.ID])
 		}
 	}
@@ -171,7 +234,9 @@ func (j *jsonWriter) edge(e Edge) {
 	j.str(e.From.Name)
 	j.raw(", \"to\": ")
 	j.str(e.To.Name)
-	j.raw(", \"arg\": " + strconv.Itoa(e.Arg) + ", \"local\": ")
+	j.raw(", \"arg\": ")
+	j.int(e.Arg)
+	j.raw(", \"local\": ")
 	j.tensor(e.Local)
 	j.raw(", \"local_expr\": ")
 	j.str(e.LocalExpr)

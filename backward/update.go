@@ -2,6 +2,7 @@ package backward
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/chainviz/chainviz/graph"
 )
@@ -38,12 +39,25 @@ func (a *Annotated) Updates(lr float64) []Update {
 
 // AddUpdate records in a.Updated the value of every param after one step of
 // gradient descent with learning rate lr; the annotated JSON writes it as
-// "updated".
-func (a *Annotated) AddUpdate(lr float64) {
-	a.Updated = make([]*graph.Tensor, a.Graph.Len())
-	for _, u := range a.Updates(lr) {
-		a.Updated[u.Node.ID] = u.New
+// "updated". A learning rate that is not finite and positive, or a step
+// that gives a value that is not finite, is an error, at the param, and
+// a.Updated is left unset.
+func (a *Annotated) AddUpdate(lr float64) error {
+	if !(lr > 0) || math.IsInf(lr, 1) {
+		return fmt.Errorf("the learning rate must be a finite number above 0, found %s", graph.FormatNumber(lr))
 	}
+	updated := make([]*graph.Tensor, a.Graph.Len())
+	for _, u := range a.Updates(lr) {
+		if !u.New.Finite() {
+			n := u.Node
+			return graph.Diagnostics{{Severity: graph.Error, Pos: n.Pos, Summary: fmt.Sprintf(
+				"one step of gradient descent with learning rate %s gives %s = %s − %s × %s = %s, not a finite number; use a smaller learning rate",
+				graph.FormatNumber(lr), n.Name, n.Name, graph.FormatNumber(lr), "∂"+a.Graph.Output.Name+"/∂"+n.Name, u.New)}}
+		}
+		updated[u.Node.ID] = u.New
+	}
+	a.Updated = updated
+	return nil
 }
 
 // Descend runs steps steps of gradient descent with learning rate lr on the
@@ -53,6 +67,10 @@ func (a *Annotated) AddUpdate(lr float64) {
 // it returns. It stops early, with an error naming the step, when the
 // backward pass or the forward evaluation stops being finite.
 func Descend(g *graph.Graph, lr float64, steps int) ([]float64, error) {
+	// Each step is a backward pass and an evaluation.
+	if err := repeatedWork(g, fmt.Sprintf("%d steps of gradient descent", steps), steps, 4); err != nil {
+		return nil, err
+	}
 	saved := map[*graph.Node]*graph.Tensor{}
 	for _, n := range g.Nodes {
 		if n.Kind == graph.KindParam {

@@ -6,13 +6,14 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 )
 
 // build resolves names, orders the nodes topologically, checks shapes and
 // evaluates a parsed spec. Problems are added to p.diags.
 func (p *parser) build(s *rawSpec) *Graph {
-	g := &Graph{Name: s.name, Title: s.title, Description: s.description, byName: map[string]*Node{}}
+	g := &Graph{Name: s.name, Title: s.title, Description: s.description, WorkLimit: p.limits.MaxWork, byName: map[string]*Node{}}
 	defined := map[string]Pos{}
 	define := func(name string, pos Pos) bool {
 		if prev, dup := defined[name]; dup {
@@ -31,12 +32,19 @@ func (p *parser) build(s *rawSpec) *Graph {
 			g.add(n)
 		}
 	}
+	// Op nodes, their inputs and the inputs' positions are allocated in
+	// one block each rather than per node.
 	ops := make([]*Node, 0, len(s.nodes))
-	for _, rn := range s.nodes {
+	slab := make([]Node, len(s.nodes))
+	nargs := 0
+	for i, rn := range s.nodes {
+		nargs += len(rn.args)
 		if define(rn.name, rn.pos) {
-			ops = append(ops, &Node{Name: rn.name, Kind: KindOp, Op: rn.op, Label: rn.label, Pos: rn.pos})
+			slab[i] = Node{Name: rn.name, Kind: KindOp, Op: rn.op, Label: rn.label, Pos: rn.pos}
+			ops = append(ops, &slab[i])
 		}
 	}
+	inSlab, posSlab := make([]*Node, 0, nargs), make([]Pos, 0, nargs)
 	if len(p.diags) > 0 && len(defined) == 0 {
 		return g
 	}
@@ -52,6 +60,7 @@ func (p *parser) build(s *rawSpec) *Graph {
 	// so that cycles through it are found, but its shape is not inferred.
 	consts := 0
 	incomplete := map[*Node]bool{}
+	undefined, names := 0, []string(nil)
 	for _, rn := range s.nodes {
 		n := byName[rn.name]
 		if n == nil || n.Pos != rn.pos {
@@ -63,11 +72,14 @@ func (p *parser) build(s *rawSpec) *Graph {
 		if rn.broken {
 			incomplete[n] = true
 		}
+		k := len(rn.args)
+		n.Inputs, n.InputPos = inSlab[len(inSlab):len(inSlab):len(inSlab)+k], posSlab[len(posSlab):len(posSlab):len(posSlab)+k]
+		inSlab, posSlab = inSlab[:len(inSlab)+k], posSlab[:len(posSlab)+k]
 		for _, a := range rn.args {
 			n.InputPos = append(n.InputPos, a.pos)
 			if a.isLit {
 				consts++
-				c := g.add(&Node{Name: fmt.Sprintf("#%d", consts), Kind: KindConst, Value: Scalar(a.literal), NoGrad: true, Pos: a.pos})
+				c := g.add(&Node{Name: "#" + strconv.Itoa(consts), Kind: KindConst, Value: Scalar(a.literal), NoGrad: true, Pos: a.pos})
 				n.Inputs = append(n.Inputs, c)
 				continue
 			}
@@ -76,9 +88,18 @@ func (p *parser) build(s *rawSpec) *Graph {
 				ref = byName[a.ref]
 			}
 			if ref == nil {
-				others := sortedKeys(defined)
-				others = slices.DeleteFunc(others, func(s string) bool { return s == rn.name })
-				p.errorf(a.pos, "undefined name %q used by %s%s", a.ref, rn.name, didYouMean(a.ref, others))
+				// Only the first maxDiagnostics of these errors can be
+				// shown (they come in file order), so only those get a
+				// suggestion: a file of many undefined names stays linear.
+				hint := ""
+				if undefined++; undefined <= maxDiagnostics {
+					if names == nil {
+						names = sortedKeys(defined)
+					}
+					others := slices.DeleteFunc(slices.Clone(names), func(s string) bool { return s == rn.name })
+					hint = didYouMean(a.ref, others)
+				}
+				p.errorf(a.pos, "undefined name %q used by %s%s", a.ref, rn.name, hint)
 				incomplete[n] = true
 				continue
 			}
@@ -142,8 +163,25 @@ func (p *parser) topoSort(ops []*Node) []*Node {
 		n.ID = i
 		index[n] = i
 	}
+	// users[j] lists the nodes that use ops[j]; the lists share one
+	// block, sized by a first pass that counts them.
 	pending := make([]int, len(ops))
+	count := make([]int, len(ops)+1)
+	for _, n := range ops {
+		for _, in := range n.Inputs {
+			if j, ok := index[in]; ok {
+				count[j+1]++
+			}
+		}
+	}
+	for j := range ops {
+		count[j+1] += count[j]
+	}
+	block := make([]*Node, count[len(ops)])
 	users := make([][]*Node, len(ops))
+	for j := range ops {
+		users[j] = block[count[j]:count[j]:count[j+1]]
+	}
 	for _, n := range ops {
 		for _, in := range n.Inputs {
 			if j, ok := index[in]; ok {
@@ -288,6 +326,7 @@ func components(ops []*Node, keep func(*Node) bool) [][]*Node {
 func (p *parser) inferShapes(g *Graph, incomplete map[*Node]bool) bool {
 	ok := true
 	known := make([]bool, len(g.Nodes))
+	var shapes [][]int // Reused from node to node.
 	for _, n := range g.Nodes {
 		if n.Op == nil {
 			known[n.ID] = n.Value != nil // A leaf, or an op node with errors.
@@ -296,10 +335,10 @@ func (p *parser) inferShapes(g *Graph, incomplete map[*Node]bool) bool {
 		if incomplete[n] {
 			continue
 		}
-		shapes := make([][]int, len(n.Inputs))
+		shapes = shapes[:0]
 		ready := true
-		for i, in := range n.Inputs {
-			shapes[i] = in.Shape
+		for _, in := range n.Inputs {
+			shapes = append(shapes, in.Shape)
 			ready = ready && known[in.ID]
 		}
 		if !ready {
@@ -318,8 +357,39 @@ func (p *parser) inferShapes(g *Graph, incomplete map[*Node]bool) bool {
 			continue
 		}
 		n.Shape, known[n.ID] = shape, true
+		if !p.addWork(g, n, shapes, shape) {
+			return false
+		}
 	}
 	return ok
+}
+
+// workFactor is the work of evaluating and differentiating a node, in
+// units of its forward work: the backward pass costs about twice the
+// forward one (a matrix product's gradient is two products).
+const workFactor = 3
+
+// addWork adds the forward work of n, whose inputs have the given shapes,
+// to g.Work and reports the node at which the work of evaluating and
+// differentiating the graph exceeds the limit.
+func (p *parser) addWork(g *Graph, n *Node, in [][]int, out []int) bool {
+	w := max(Size(out), 1)
+	if n.Op.Work != nil {
+		w = max(n.Op.Work(in, out), 1)
+	} else {
+		sum := 0
+		for _, s := range in {
+			sum += Size(s)
+		}
+		w = max(w, sum)
+	}
+	g.Work = min(g.Work+w, math.MaxInt/(4*workFactor))
+	if total := workFactor * g.Work; total > p.limits.MaxWork {
+		p.errorf(n.Pos, "%s: evaluating and differentiating the spec up to %s takes about %d operations, more than the limit of %d (raise it with --max-work)",
+			n.Name, n.Name, total, p.limits.MaxWork)
+		return false
+	}
+	return true
 }
 
 // evaluate runs the forward pass, reporting the first node whose value is
@@ -344,14 +414,15 @@ func (g *Graph) Evaluate() *Diagnostic {
 // are not reported again.
 func (g *Graph) evaluateAll() Diagnostics {
 	var ds Diagnostics
+	var vals []*Tensor // Reused from node to node.
 	for _, n := range g.Nodes {
 		if n.IsLeaf() {
 			continue
 		}
-		vals := make([]*Tensor, len(n.Inputs))
+		vals = vals[:0]
 		inputsFinite := true
-		for i, in := range n.Inputs {
-			vals[i] = in.Value
+		for _, in := range n.Inputs {
+			vals = append(vals, in.Value)
 			inputsFinite = inputsFinite && in.Value.Finite()
 		}
 		if n.Op.Check != nil && inputsFinite {
@@ -363,7 +434,7 @@ func (g *Graph) evaluateAll() Diagnostics {
 		}
 		n.Value = n.Op.Forward(vals, n.Attr)
 		if inputsFinite && !n.Value.Finite() {
-			e := &EvalError{Op: n.Op.Name, Inputs: vals}
+			e := &EvalError{Op: n.Op.Name, Inputs: slices.Clone(vals)}
 			ds = append(ds, Diagnostic{Severity: Error, Pos: n.Pos, Summary: fmt.Sprintf("%s = %s is %s, not a finite number: %s",
 				n.Name, n.Op.Formula(n, inputNames(n)), summarize(n.Value), e.InputsText(inputNames(n)))})
 		}

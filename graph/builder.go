@@ -22,6 +22,43 @@ type Builder struct {
 	// Err is the first evaluation that produced a value that is not finite;
 	// it names the op and the values of its inputs.
 	Err *EvalError
+	// nodeSlab and inSlab hand out nodes and input lists in chunks, so
+	// that a backward pass of many small nodes allocates per chunk rather
+	// than per node. A chunk is never reused: nodes outlive Reset.
+	nodeSlab []Node
+	inSlab   []*Node
+	chunk    int
+}
+
+// slabChunk is the most nodes, and inputs, in one chunk. Chunks start at
+// 8 and double, so that a Builder that makes a few nodes wastes little.
+const slabChunk = 256
+
+// newNode returns a zeroed node from the current chunk.
+func (b *Builder) newNode() *Node {
+	if len(b.nodeSlab) == 0 {
+		b.chunk = min(max(2*b.chunk, 8), slabChunk)
+		b.nodeSlab = make([]Node, b.chunk)
+	}
+	n := &b.nodeSlab[0]
+	b.nodeSlab = b.nodeSlab[1:]
+	return n
+}
+
+// inputs copies in into the current chunk, capped so that an append to it
+// cannot reach the next node's inputs.
+func (b *Builder) inputs(in []*Node) []*Node {
+	k := len(in)
+	if k > slabChunk/4 {
+		return append([]*Node(nil), in...)
+	}
+	if len(b.inSlab) < k {
+		b.inSlab = make([]*Node, max(2*b.chunk, 2*k))
+	}
+	out := b.inSlab[:k:k]
+	copy(out, in)
+	b.inSlab = b.inSlab[k:]
+	return out
 }
 
 // NewBuilder returns a Builder whose first node will have ID base. Use the
@@ -46,7 +83,8 @@ func (b *Builder) Const(v float64) *Node {
 	if n := b.consts[v]; n != nil {
 		return n
 	}
-	n := &Node{ID: b.Next(), Kind: KindConst, Value: Scalar(v), NoGrad: true}
+	n := b.newNode()
+	*n = Node{ID: b.Next(), Kind: KindConst, Value: Scalar(v), NoGrad: true}
 	b.Nodes = append(b.Nodes, n)
 	if b.consts == nil {
 		b.consts = map[float64]*Node{}
@@ -76,7 +114,8 @@ func (b *Builder) Apply(op *Op, attr []int, in ...*Node) *Node {
 	}
 	b.vals = vals
 	v := op.Forward(vals, attr)
-	n := &Node{ID: b.Next(), Kind: KindOp, Op: op, Inputs: in, Attr: attr, Shape: v.Shape, Value: v, NoGrad: noGrad}
+	n := b.newNode()
+	*n = Node{ID: b.Next(), Kind: KindOp, Op: op, Inputs: b.inputs(in), Attr: attr, Shape: v.Shape, Value: v, NoGrad: noGrad}
 	if b.Err == nil && !v.Finite() {
 		b.Err = &EvalError{Op: op.Name, Inputs: append([]*Tensor(nil), vals...)}
 	}

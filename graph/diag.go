@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Severity tells whether a diagnostic stops evaluation.
@@ -139,23 +140,29 @@ func summarize(t *Tensor) string {
 // suggest returns the candidate closest to name (case-insensitively) when it
 // is close enough to be a likely typo, or "".
 func suggest(name string, candidates []string) string {
-	best, bestD := "", 1<<30
-	ln := strings.ToLower(name)
-	for _, c := range candidates {
-		d := editDistance(ln, strings.ToLower(c))
-		if d < bestD {
-			best, bestD = c, d
-		}
-	}
 	// One-letter names are too close to everything: x is one edit from
 	// every other one-letter name, so they only match when the case
 	// differs.
 	limit := 2
-	switch n := len([]rune(name)); {
+	n := utf8.RuneCountInString(name)
+	switch {
 	case n == 1:
 		limit = 0
 	case n <= 5:
 		limit = 1
+	}
+	best, bestD := "", 1<<30
+	ln := strings.ToLower(name)
+	for _, c := range candidates {
+		// Names whose lengths differ by more than the limit are further
+		// apart than it; skipping them keeps many suggestions cheap.
+		if diff := utf8.RuneCountInString(c) - n; diff > limit || -diff > limit {
+			continue
+		}
+		d := editDistance(ln, strings.ToLower(c))
+		if d < bestD {
+			best, bestD = c, d
+		}
 	}
 	if bestD == 0 || bestD > limit {
 		if bestD == 0 && best != name {

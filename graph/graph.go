@@ -105,7 +105,12 @@ type Graph struct {
 	Groups []*Group
 	// Warnings are diagnostics of severity warning found while loading.
 	Warnings Diagnostics
-	byName   map[string]*Node
+	// Work estimates the arithmetic operations of one forward evaluation,
+	// from the shapes; WorkLimit is the Limits.MaxWork the graph was
+	// loaded under, which whoever evaluates it repeatedly (finite
+	// differences, gradient descent) checks before starting.
+	Work, WorkLimit int
+	byName          map[string]*Node
 }
 
 // GroupKind says where a group comes from.

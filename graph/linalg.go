@@ -28,6 +28,11 @@ var opMatMul = &Op{
 		}
 		return out, nil
 	},
+	// A product of [m,k] and [k,n] takes m·k·n multiply-adds.
+	Work: func(in [][]int, _ []int) int {
+		k := max(1, in[0][len(in[0])-1])
+		return Size(in[0]) * (Size(in[1]) / k)
+	},
 	Forward: func(in []*Tensor, _ []int) *Tensor {
 		a, b := in[0], in[1]
 		m, k, n := 1, a.Shape[len(a.Shape)-1], 1

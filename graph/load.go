@@ -14,18 +14,44 @@ import (
 
 // LoadFile reads and loads the spec at path; "-" reads standard input.
 func LoadFile(path string) (*Graph, error) {
-	var src []byte
-	var err error
-	if path == "-" {
-		src, err = io.ReadAll(os.Stdin)
-		path = "<stdin>"
-	} else {
-		src, err = os.ReadFile(path)
-	}
+	file, src, err := ReadSpec(path, os.Stdin, DefaultLimits.MaxFileSize)
 	if err != nil {
-		return nil, Diagnostics{{Severity: Error, Pos: Pos{File: path}, Summary: "cannot read the spec: " + readError(err)}}
+		return nil, err
 	}
-	return Load(path, src)
+	return Load(file, src)
+}
+
+// ReadSpec reads the spec at path, or stdin when path is "-", and returns
+// the name diagnostics give the file ("<stdin>" for stdin) with its bytes.
+// It never reads more than limit+1 bytes, whatever the file is (a pipe, a
+// device such as /dev/zero), so that Load reports a file over the limit
+// without the whole of it in memory; a limit of 0 or less means the
+// default. A file that cannot be read is a Diagnostics error.
+func ReadSpec(path string, stdin io.Reader, limit int) (string, []byte, error) {
+	if limit <= 0 {
+		limit = DefaultLimits.MaxFileSize
+	}
+	file, r := path, stdin
+	if path == "-" {
+		file = "<stdin>"
+	} else {
+		f, err := os.Open(path)
+		if err != nil {
+			return file, nil, readFailed(file, err)
+		}
+		defer f.Close()
+		r = f
+	}
+	src, err := io.ReadAll(io.LimitReader(r, int64(limit)+1))
+	if err != nil {
+		return file, nil, readFailed(file, err)
+	}
+	return file, src, nil
+}
+
+// readFailed is the diagnostic of a spec that cannot be read.
+func readFailed(file string, err error) error {
+	return Diagnostics{{Severity: Error, Pos: Pos{File: file}, Summary: "cannot read the spec: " + readError(err)}}
 }
 
 // readError turns an os error into a message without Go's operation prefix
@@ -49,11 +75,20 @@ type Limits struct {
 	// MaxElements is the largest number of elements of any one tensor, a
 	// leaf's value or a node's computed shape.
 	MaxElements int
+	// MaxDepth is the deepest the YAML may nest collections, checked
+	// before it is parsed.
+	MaxDepth int
+	// MaxWork bounds the arithmetic operations (one per element an op
+	// computes or reads, m·k·n for a matrix product) of evaluating and
+	// differentiating the spec, the backward pass counted as twice the
+	// forward one. It is checked from the shapes, before evaluation.
+	MaxWork int
 }
 
-// DefaultLimits are the limits Load applies: 8 MiB, 200,000 nodes and
-// 1,000,000 elements per tensor.
-var DefaultLimits = Limits{MaxFileSize: 8 << 20, MaxNodes: 200_000, MaxElements: 1_000_000}
+// DefaultLimits are the limits Load applies: 8 MiB, 200,000 nodes,
+// 1,000,000 elements per tensor, 64 levels of nesting and 100,000,000
+// operations.
+var DefaultLimits = Limits{MaxFileSize: 8 << 20, MaxNodes: 200_000, MaxElements: 1_000_000, MaxDepth: 64, MaxWork: 100_000_000}
 
 // Load parses, validates and evaluates the spec in src under DefaultLimits;
 // file names it in diagnostics. On failure the error is a Diagnostics
@@ -80,11 +115,12 @@ func LoadWithOps(file string, src []byte, lim Limits, ops *OpTable) (g *Graph, e
 				Summary: fmt.Sprintf("internal error while loading the spec: %v", r)}}
 		}
 	}()
-	p := &parser{file: file, limits: lim.withDefaults(), lines: SourceLines(src)}
+	p := &parser{file: file, limits: lim.withDefaults()}
 	if len(src) > p.limits.MaxFileSize {
 		return nil, Diagnostics{{Severity: Error, Pos: Pos{File: file, Line: 1, Col: 1},
 			Summary: fmt.Sprintf("the spec has %d bytes, more than the limit of %d (raise it with --max-file-size)", len(src), p.limits.MaxFileSize)}}
 	}
+	p.lines = SourceLines(src)
 	doc, ok := p.decode(src)
 	if !ok {
 		return nil, p.truncated(p.diags)
@@ -118,6 +154,12 @@ func (l Limits) withDefaults() Limits {
 	if l.MaxElements <= 0 {
 		l.MaxElements = DefaultLimits.MaxElements
 	}
+	if l.MaxDepth <= 0 {
+		l.MaxDepth = DefaultLimits.MaxDepth
+	}
+	if l.MaxWork <= 0 {
+		l.MaxWork = DefaultLimits.MaxWork
+	}
 	return l
 }
 
@@ -130,7 +172,7 @@ func (p *parser) decode(src []byte) (*yaml.Node, bool) {
 		p.errorf(start, "the spec is empty; expected a mapping with the keys name and nodes")
 		return nil, false
 	}
-	if !p.scanText(src) {
+	if !p.scanText(src) || !p.checkDepth() {
 		return nil, false
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(src))
@@ -197,9 +239,9 @@ func (p *parser) clamp(ds Diagnostics) Diagnostics {
 			continue
 		}
 		if pos.Line > n {
-			pos.Line, pos.Col = n, len([]rune(p.lines[n-1]))+1
+			pos.Line, pos.Col = n, len(p.runes(n))+1
 		}
-		if width := len([]rune(p.lines[pos.Line-1])); pos.Col > width+1 {
+		if width := len(p.runes(pos.Line)); pos.Col > width+1 {
 			pos.Col = width + 1
 		}
 	}
@@ -208,13 +250,12 @@ func (p *parser) clamp(ds Diagnostics) Diagnostics {
 
 // truncated caps ds at maxDiagnostics.
 func (p *parser) truncated(ds Diagnostics) Diagnostics {
-	ds = p.clamp(ds)
 	if len(ds) <= maxDiagnostics {
-		return ds
+		return p.clamp(ds)
 	}
-	last := ds[maxDiagnostics-1]
-	out := append(Diagnostics(nil), ds[:maxDiagnostics]...)
-	out = append(out, Diagnostic{Severity: Error, Pos: last.Pos,
+	// Only the diagnostics kept are clamped, so that a file with a huge
+	// number of problems costs no more than one with fifty.
+	out := p.clamp(append(Diagnostics(nil), ds[:maxDiagnostics]...))
+	return append(out, Diagnostic{Severity: Error, Pos: out[maxDiagnostics-1].Pos,
 		Summary: fmt.Sprintf("… and %d more problems", len(ds)-maxDiagnostics)})
-	return out
 }

@@ -27,6 +27,10 @@ type Op struct {
 	// Shape returns the output shape for the given input shapes, or an error
 	// that names the shapes (the caller prefixes the op name).
 	Shape func(in [][]int, attr []int) ([]int, error)
+	// Work optionally estimates the arithmetic operations of one forward
+	// evaluation from the input and output shapes; nil means one per
+	// element of the output or of the inputs, whichever is more.
+	Work func(in [][]int, out []int) int
 	// Forward computes the output value. Inputs have shapes Shape accepted.
 	Forward func(in []*Tensor, attr []int) *Tensor
 	// VJP returns, for each input, the gradient contribution g·∂n/∂input as

@@ -63,10 +63,13 @@ var specKeys = []string{"version", "name", "title", "description", "inputs", "pa
 // parser accumulates diagnostics while it walks the YAML tree of one file.
 type parser struct {
 	file string
-	// lines holds the source's lines, to check positions inside values.
-	lines  []string
-	limits Limits
-	diags  Diagnostics
+	// lines holds the source's lines, to check positions inside values;
+	// runeText holds the characters of line runeLine (see runes).
+	lines    []string
+	runeLine int
+	runeText []rune
+	limits   Limits
+	diags    Diagnostics
 	// count is the number of inputs, params and nodes seen so far.
 	count int
 	// suggested records the keys an unknown key was taken for, by mapping

@@ -163,13 +163,21 @@ func (p *parser) shortForm(n *rawNode, v *yaml.Node) bool {
 	// as written (no escapes, no folded lines); otherwise every problem is
 	// reported at the start of the value.
 	exact := p.sourceHas(base, src)
+	// Columns are counted from the last offset asked for, not from the
+	// start of the value, so that many problems on one line cost time
+	// linear in its length.
+	lastOff, lastCol := 0, base.Col
 	at := func(off int) Pos {
 		if !exact {
 			return p.pos(v)
 		}
-		return Pos{File: base.File, Line: base.Line, Col: base.Col + utf8.RuneCountInString(src[:off])}
+		if off < lastOff {
+			lastOff, lastCol = 0, base.Col
+		}
+		lastCol += utf8.RuneCountInString(src[lastOff:off])
+		lastOff = off
+		return Pos{File: base.File, Line: base.Line, Col: lastCol}
 	}
-	what := "nodes." + n.name
 	i := skipSpace(src, 0)
 	j := i
 	for j < len(src) && (isIdentByte(src[j])) {
@@ -177,7 +185,7 @@ func (p *parser) shortForm(n *rawNode, v *yaml.Node) bool {
 	}
 	open := skipSpace(src, j)
 	if j == i || open >= len(src) || src[open] != '(' {
-		p.errorf(at(i), "%s: expected an op call like add(a, b), found %q", what, truncate(src, 40))
+		p.errorf(at(i), "nodes.%s: expected an op call like add(a, b), found %q", n.name, truncate(src, 40))
 		return false
 	}
 	n.opPos = at(i)
@@ -186,7 +194,7 @@ func (p *parser) shortForm(n *rawNode, v *yaml.Node) bool {
 	known := p.lookupOp(n, src[i:j], n.opPos)
 	closeAt := strings.LastIndexByte(src, ')')
 	if closeAt < open || strings.TrimSpace(src[closeAt+1:]) != "" {
-		p.errorf(at(len(src)), "%s: expected \")\" to close %s(", what, src[i:j])
+		p.errorf(at(len(src)), "nodes.%s: expected \")\" to close %s(", n.name, src[i:j])
 		return false
 	}
 	ok := true
@@ -198,11 +206,12 @@ func (p *parser) shortForm(n *rawNode, v *yaml.Node) bool {
 		for start > 0 && isIdentByte(body[start-1]) {
 			start--
 		}
-		p.errorf(at(open+1+start), "%s: nested calls are not supported; define %s as a node of its own and use its name", what, truncate(strings.TrimSpace(body[start:]), 40))
+		p.errorf(at(open+1+start), "nodes.%s: nested calls are not supported; define %s as a node of its own and use its name", n.name, truncate(strings.TrimSpace(body[start:]), 40))
 		return false
 	}
 	if strings.TrimSpace(body) != "" {
 		parts, offs := splitArgs(body)
+		n.args = make([]rawArg, 0, len(parts))
 		for i, part := range parts {
 			lead := skipSpace(part, 0)
 			tok := strings.TrimSpace(part)
@@ -213,7 +222,7 @@ func (p *parser) shortForm(n *rawNode, v *yaml.Node) bool {
 				valOff := open + 1 + offs[i] + lead + eq + 1
 				valOff = skipSpace(src, valOff)
 				if !isIdent(key) {
-					p.errorf(pos, "%s: expected a keyword name before \"=\", found %q", what, truncate(key, 40))
+					p.errorf(pos, "%s: expected a keyword name before \"=\", found %q", "nodes."+n.name, truncate(key, 40))
 					ok = false
 					continue
 				}
@@ -225,18 +234,18 @@ func (p *parser) shortForm(n *rawNode, v *yaml.Node) bool {
 				continue
 			}
 			if n.kw.present {
-				p.errorf(pos, "%s: an input after the keyword argument %s; write the inputs first", what, n.kw.name)
+				p.errorf(pos, "%s: an input after the keyword argument %s; write the inputs first", "nodes."+n.name, n.kw.name)
 				ok = false
 				continue
 			}
 			arg, good := parseArg(tok, pos)
 			if arg.tooLarge {
-				p.errorf(pos, "%s: %s is too large for a float64 (values must be finite)", what, truncate(tok, 40))
+				p.errorf(pos, "nodes.%s: %s is too large for a float64 (values must be finite)", n.name, truncate(tok, 40))
 				ok = false
 				continue
 			}
 			if !good {
-				p.errorf(pos, "%s: expected an input name or a number, found %q", what, truncate(tok, 40))
+				p.errorf(pos, "nodes.%s: expected an input name or a number, found %q", n.name, truncate(tok, 40))
 				ok = false
 				continue
 			}
@@ -251,11 +260,40 @@ func (p *parser) sourceHas(pos Pos, text string) bool {
 	if pos.Line < 1 || pos.Line > len(p.lines) || strings.ContainsRune(text, '\n') {
 		return false
 	}
-	line := []rune(p.lines[pos.Line-1])
+	if line := p.lines[pos.Line-1]; len(line) <= shortLine {
+		// A short line is walked from its start, without a copy.
+		for i := range line {
+			if pos.Col--; pos.Col == 0 {
+				return strings.HasPrefix(line[i:], text)
+			}
+		}
+		return pos.Col == 1 && text == ""
+	}
+	line := p.runes(pos.Line)
 	if pos.Col < 1 || pos.Col-1 > len(line) {
 		return false
 	}
-	return strings.HasPrefix(string(line[pos.Col-1:]), text)
+	rest := line[pos.Col-1:]
+	for _, r := range text {
+		if len(rest) == 0 || rest[0] != r {
+			return false
+		}
+		rest = rest[1:]
+	}
+	return true
+}
+
+// shortLine is the longest line sourceHas walks from its start; a longer
+// one, which may hold many values, is converted to characters once.
+const shortLine = 256
+
+// runes returns the characters of source line n (from 1), converting each
+// line once however many values stand on it.
+func (p *parser) runes(n int) []rune {
+	if p.runeLine != n {
+		p.runeLine, p.runeText = n, []rune(p.lines[n-1])
+	}
+	return p.runeText
 }
 
 // parseArg reads a name or a finite numeric literal from the short form.

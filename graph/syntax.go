@@ -14,6 +14,15 @@ import (
 // line, often the line where the enclosing construct began, so the source is
 // first scanned for bytes YAML cannot hold, and a syntax error is then
 // located with goccy/go-yaml's parser, whose tokens carry line and column.
+// That parser's cost grows faster than its input (it recurses on nesting
+// and formats its error with the tokens around it), so it only reads files
+// of at most syntaxParseLimit bytes whose rough depth (see roughDepth) is
+// within the limit; for any other file the error stays on the line yaml.v3
+// names, or moves to the bracket left open.
+
+// syntaxParseLimit is the largest file whose syntax error is located with
+// the second parser.
+const syntaxParseLimit = 64 << 10
 
 // SourceLines splits src into lines the way YAML counts them: a line ends
 // at \n, \r\n, a lone \r, NEL (U+0085), LS (U+2028) or PS (U+2029).
@@ -72,6 +81,17 @@ func (p *parser) scanText(src []byte) bool {
 // line (its best guess), returning the position and a clearer message.
 func (p *parser) syntaxPos(src []byte, line int, msg string) (Pos, string) {
 	pos := Pos{File: p.file, Line: line, Col: 1}
+	if len(src) > syntaxParseLimit || roughDepth(p.lines) > p.limits.MaxDepth {
+		// Point at a bracket left open, the likeliest cause, or else at
+		// the first character of the line.
+		if l, c, ok := unclosedBracket(src, 0); ok {
+			pos.Line, pos.Col = l, c
+		} else if line >= 1 && line <= len(p.lines) {
+			text := p.lines[line-1]
+			pos.Col = utf8.RuneCountInString(text) - utf8.RuneCountInString(strings.TrimLeft(text, " \t")) + 1
+		}
+		return pos, msg
+	}
 	_, err := goparser.ParseBytes(src, 0)
 	var se *goyaml.SyntaxError
 	if !errors.As(err, &se) || se.Token == nil || se.Token.Position == nil {

@@ -1,9 +1,11 @@
 package graph
 
 import (
+	"bytes"
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Tensor is a dense float64 value of rank 0 (scalar), 1 (vector) or 2
@@ -17,12 +19,31 @@ type Tensor struct {
 }
 
 // Scalar returns a rank-0 tensor holding v.
+//
+// Scalars are the most common values by far (a scalar graph makes several
+// per node), so they are handed out from blocks of scalarBlock tensors
+// rather than allocated one by one; a block is freed once none of its
+// tensors is referenced. The pool gives each goroutine its own block.
 func Scalar(v float64) *Tensor {
-	t := &Tensor{}
+	b := scalarBlocks.Get().(*scalarBlockT)
+	if len(b.free) == 0 {
+		b.free = make([]Tensor, scalarBlock)
+	}
+	t := &b.free[0]
+	b.free = b.free[1:]
+	scalarBlocks.Put(b)
 	t.one[0] = v
 	t.Data = t.one[:]
 	return t
 }
+
+// scalarBlock is the number of scalars allocated at once.
+const scalarBlock = 64
+
+// scalarBlockT holds the unused rest of a block of scalars.
+type scalarBlockT struct{ free []Tensor }
+
+var scalarBlocks = sync.Pool{New: func() any { return new(scalarBlockT) }}
 
 // Zeros returns a tensor of the given shape filled with zeros.
 func Zeros(shape []int) *Tensor {
@@ -168,6 +189,66 @@ func FormatNumber(v float64) string {
 		return s
 	}
 	return strconv.FormatFloat(v, 'f', -1, 64)
+}
+
+// AppendNumber appends FormatNumber(v) to dst without allocating.
+func AppendNumber(dst []byte, v float64) []byte {
+	if v == 0 {
+		return append(dst, '0')
+	}
+	abs := v
+	if abs < 0 {
+		abs = -abs
+	}
+	if abs >= 1e-6 && abs < 1e21 {
+		return strconv.AppendFloat(dst, v, 'f', -1, 64)
+	}
+	start := len(dst)
+	dst = strconv.AppendFloat(dst, v, 'e', -1, 64)
+	// Go writes e-07 or e+21; e-7 and e21 read better.
+	e := start + bytes.IndexByte(dst[start:], 'e')
+	i := e + 1
+	neg := dst[i] == '-'
+	if dst[i] == '-' || dst[i] == '+' {
+		i++
+	}
+	for i < len(dst)-1 && dst[i] == '0' {
+		i++
+	}
+	out := dst[:e+1]
+	if neg {
+		out = append(out, '-')
+	}
+	return append(out, dst[i:]...)
+}
+
+// AppendTensor appends t as FormatNumber writes it in String: a number for
+// rank 0, nested lists otherwise.
+func AppendTensor(dst []byte, t *Tensor) []byte {
+	row := func(dst []byte, row []float64) []byte {
+		dst = append(dst, '[')
+		for i, v := range row {
+			if i > 0 {
+				dst = append(dst, ", "...)
+			}
+			dst = AppendNumber(dst, v)
+		}
+		return append(dst, ']')
+	}
+	switch len(t.Shape) {
+	case 0:
+		return AppendNumber(dst, t.Data[0])
+	case 1:
+		return row(dst, t.Data)
+	}
+	dst = append(dst, '[')
+	for i := 0; i < t.Shape[0]; i++ {
+		if i > 0 {
+			dst = append(dst, ", "...)
+		}
+		dst = row(dst, t.Data[i*t.Shape[1]:(i+1)*t.Shape[1]])
+	}
+	return append(dst, ']')
 }
 
 // ShapeString formats a shape as [2,3]; a scalar's shape is [].

@@ -14,7 +14,9 @@ const minus = "−"
 
 // formatNumber formats v with p significant digits. Integers, and numbers
 // too large to need a fraction, are written without decimals; magnitudes
-// below 1e-4 are written with an exponent (1.5e-7).
+// below 1e-4 are written with an exponent (1.5e-7). A number that is not an
+// integer never looks like one: when rounding leaves no fraction (1.00004
+// at 4 digits, 123.4 at 3) it is marked approximate, ≈1 or ≈123.
 func formatNumber(v float64, p int) string {
 	switch {
 	case v == 0:
@@ -37,10 +39,14 @@ func formatNumber(v float64, p int) string {
 			s = s[:i] + shortExponent(s[i+1:])
 		}
 	}
+	approx := ""
+	if v != math.Trunc(v) && !strings.ContainsAny(s, ".e") {
+		approx = "≈"
+	}
 	if strings.HasPrefix(s, "-") {
 		s = minus + s[1:]
 	}
-	return s
+	return approx + s
 }
 
 // shortExponent turns Go's exponent "-07" or "+21" into "e-7" or "e21".

@@ -49,11 +49,9 @@ type Options struct {
 	Order int
 }
 
-// OptionError reports options that do not fit the graph, such as a --wrt
+// OptionError reports options that do not fit the graph, such as a Wrt
 // name that is not a node. It is a usage error, not a problem of the spec.
-type OptionError struct{ Msg string }
-
-func (e *OptionError) Error() string { return e.Msg }
+type OptionError = graph.OptionError
 
 // Explanation is the chain-rule derivation of a graph's output with respect
 // to some of its nodes.
@@ -147,10 +145,10 @@ func New(a *backward.Annotated, opts Options) (*Explanation, error) {
 		opts.MaxPaths = DefaultMaxPaths
 	}
 	if opts.Steps > 0 && opts.LR <= 0 {
-		return nil, &OptionError{"--steps needs a positive learning rate (--lr)"}
+		return nil, &OptionError{Option: "Steps", Value: strconv.Itoa(opts.Steps), Msg: "needs a positive learning rate (LR)"}
 	}
 	if opts.Order != 0 && opts.Order != 1 && opts.Order != 2 {
-		return nil, &OptionError{fmt.Sprintf("explain supports --order 1 or 2, found %d", opts.Order)}
+		return nil, &OptionError{Option: "Order", Value: strconv.Itoa(opts.Order), Msg: "explain supports order 1 or 2"}
 	}
 	wrt, err := wrtNodes(a.Graph, opts.Wrt)
 	if err != nil {
@@ -195,9 +193,9 @@ func wrtNodes(g *graph.Graph, names []string) ([]*graph.Node, error) {
 					known = append(known, m.Name)
 				}
 			}
-			return nil, &OptionError{fmt.Sprintf("--wrt %s: %s has no node named %q; it has %s", name, g.Name, name, strings.Join(known, ", "))}
+			return nil, &OptionError{Option: "Wrt", Value: name, Msg: fmt.Sprintf("%s has no node named %q; it has %s", g.Name, name, strings.Join(known, ", "))}
 		case n.NoGrad:
-			return nil, &OptionError{fmt.Sprintf("--wrt %s: %s has no gradient (it is a constant or declared grad: false)", name, name)}
+			return nil, &OptionError{Option: "Wrt", Value: name, Msg: name + " has no gradient (it is a constant or declared grad: false)"}
 		case !seen[n]:
 			seen[n] = true
 			out = append(out, n)

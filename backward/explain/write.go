@@ -2,7 +2,6 @@ package explain
 
 import (
 	"bufio"
-	"fmt"
 	"io"
 	"strings"
 	"unicode/utf8"
@@ -24,7 +23,7 @@ func (e *Explanation) Write(w io.Writer, format string) error {
 	case "text":
 		writeText(bw, doc)
 	default:
-		return &OptionError{fmt.Sprintf("unknown format %q; the formats are %s", format, strings.Join(Formats, ", "))}
+		return &OptionError{Option: "Format", Value: format, Msg: "unknown format; the formats are " + strings.Join(Formats, ", ")}
 	}
 	return bw.Flush()
 }

@@ -41,8 +41,8 @@ func runAnnotate(s streams, opts *annotateOptions) error {
 	if opts.order < 1 || opts.order > backward.MaxOrder {
 		return fmt.Errorf("--order must be between 1 and %d, found %d", backward.MaxOrder, opts.order)
 	}
-	if opts.lr < 0 {
-		return fmt.Errorf("--lr must be positive, found %g", opts.lr)
+	if err := checkLR(opts.lr); err != nil {
+		return err
 	}
 	a, err := annotateSpec(s, opts.spec)
 	if err != nil {
@@ -50,15 +50,17 @@ func runAnnotate(s streams, opts *annotateOptions) error {
 	}
 	g := a.Graph
 	if err := a.AddHigherOrder(opts.order); err != nil {
-		return specError{fmt.Errorf("%s: %v", g.Output.Pos.File, err)}
+		return specError{fmt.Errorf("%s: %v", g.Output.Pos.File, wordFlags(err))}
 	}
 	if opts.hessian {
 		if err := a.AddHessian(); err != nil {
-			return specError{fmt.Errorf("%s: %v", g.Output.Pos.File, err)}
+			return specError{fmt.Errorf("%s: %v", g.Output.Pos.File, wordFlags(err))}
 		}
 	}
 	if opts.lr > 0 {
-		a.AddUpdate(opts.lr)
+		if err := a.AddUpdate(opts.lr); err != nil {
+			return specError{err}
+		}
 	}
 	return backward.WriteJSON(s.out, a)
 }

@@ -3,12 +3,14 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/chainviz/chainviz/backward/explain"
+	"github.com/chainviz/chainviz/graph"
 )
 
 // explainOptions are the flags of chainviz explain.
@@ -70,8 +72,8 @@ func runExplain(s streams, opts *explainOptions) error {
 		return fmt.Errorf("--order must be 1 or 2 for explain, found %d", opts.order)
 	case opts.maxPaths < 1:
 		return fmt.Errorf("--max-paths must be at least 1, found %d", opts.maxPaths)
-	case opts.lr < 0:
-		return fmt.Errorf("--lr must be positive, found %g", opts.lr)
+	case checkLR(opts.lr) != nil:
+		return checkLR(opts.lr)
 	case opts.steps < 0:
 		return fmt.Errorf("--steps must not be negative, found %d", opts.steps)
 	case opts.steps > 0 && opts.lr == 0:
@@ -86,17 +88,23 @@ func runExplain(s streams, opts *explainOptions) error {
 		Wrt: opts.wrt, MaxPaths: opts.maxPaths, Full: opts.full, Delta: opts.delta,
 		LR: opts.lr, Steps: opts.steps, Order: opts.order,
 	})
-	var oe *explain.OptionError
+	var oe *graph.OptionError
 	switch {
 	case errors.As(err, &oe):
-		return err
+		return flagError(oe)
 	case err != nil:
 		return specError{fmt.Errorf("%s: %v", g.Output.Pos.File, err)}
 	}
 	if opts.steps > 0 && e.Losses == nil {
 		warnf(s, "%s: warning: %s has no params, so --steps has nothing to change", g.Output.Pos.File, g.Name)
 	}
-	if err := e.Write(s.out, opts.format); err != nil {
+	// Titles, labels and descriptions may hold control characters (a YAML
+	// escape such as "\e"); they are escaped before reaching a terminal.
+	var buf strings.Builder
+	if err := e.Write(&buf, opts.format); err != nil {
+		return err
+	}
+	if _, err := io.WriteString(s.out, graph.EscapeControl(buf.String())); err != nil {
 		return err
 	}
 	if e.DescentErr != nil {

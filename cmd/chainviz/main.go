@@ -7,7 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -104,6 +106,8 @@ func newRootCmd(s streams) *cobra.Command {
 	pf.IntVar(&s.limits.MaxFileSize, "max-file-size", graph.DefaultLimits.MaxFileSize, "largest spec file, in bytes")
 	pf.IntVar(&s.limits.MaxNodes, "max-nodes", graph.DefaultLimits.MaxNodes, "largest number of inputs, params and nodes in a spec")
 	pf.IntVar(&s.limits.MaxElements, "max-elements", graph.DefaultLimits.MaxElements, "largest number of elements of one tensor")
+	pf.IntVar(&s.limits.MaxDepth, "max-depth", graph.DefaultLimits.MaxDepth, "deepest nesting of YAML collections in a spec")
+	pf.IntVar(&s.limits.MaxWork, "max-work", graph.DefaultLimits.MaxWork, "largest number of arithmetic operations to evaluate and differentiate a spec (finite differences and gradient descent included)")
 	pf.BoolVarP(&s.ui.quiet, "quiet", "q", false, "print no warnings and no progress")
 	layoutTimeout := pf.Duration("layout-timeout", render.DefaultLayoutTimeout, "time limit of one Graphviz layout (a diagram, or a frame of --frames)")
 	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
@@ -131,42 +135,63 @@ func newRootCmd(s streams) *cobra.Command {
 	return root
 }
 
-// loadSpec reads the spec at path ("-" for the input stream) and loads it,
-// printing its warnings. A failure is a specError carrying the diagnostics.
-func loadSpec(s streams, path string) (*graph.Graph, error) {
-	var src []byte
-	var err error
-	file := path
-	if path == "-" {
-		file = "<stdin>"
-		src, err = io.ReadAll(s.in)
-	} else {
-		src, err = os.ReadFile(path)
-	}
-	if err != nil {
-		return nil, specError{fmt.Errorf("%s: cannot read the spec: %v", file, unwrapPathError(err))}
-	}
-	g, err := graph.LoadWithLimits(file, src, *s.limits)
+// annotateSpec reads the spec at path ("-" for the input stream), loads it
+// and runs its backward pass through backward.LoadSpec, printing every
+// warning of both. A failure is a specError carrying the diagnostics.
+func annotateSpec(s streams, path string) (*backward.Annotated, error) {
+	file, src, err := graph.ReadSpec(path, s.in, s.limits.MaxFileSize)
 	if err != nil {
 		return nil, specError{err}
 	}
-	printWarnings(s, g.Warnings)
-	return g, nil
-}
-
-// annotateSpec loads the spec at path and runs its backward pass, printing
-// every warning of both. A failure is a specError carrying the diagnostics.
-func annotateSpec(s streams, path string) (*backward.Annotated, error) {
-	g, err := loadSpec(s, path)
-	if err != nil {
-		return nil, err
+	g, a, err := backward.LoadSpec(file, src, *s.limits)
+	if g != nil {
+		printWarnings(s, g.Warnings)
 	}
-	a, err := backward.Annotate(g)
 	if err != nil {
 		return nil, specError{err}
 	}
 	printWarnings(s, a.Warnings[len(g.Warnings):])
 	return a, nil
+}
+
+// checkLR checks a --lr flag: 0, its default, means no learning rate;
+// anything else must be a finite number above 0 (JSON cannot hold the
+// infinities and NaN a step would give).
+func checkLR(lr float64) error {
+	if lr != 0 && (!(lr > 0) || math.IsInf(lr, 1)) {
+		return fmt.Errorf("--lr must be a finite number above 0, found %g", lr)
+	}
+	return nil
+}
+
+// flags maps the options of the library's OptionError to the flags that
+// set them.
+var flags = map[string]string{"Wrt": "--wrt", "Steps": "--steps", "Order": "--order", "Format": "--format", "LR": "--lr", "Hessian": "--hessian"}
+
+// flagError words an OptionError for the command line: "--wrt x: …".
+func flagError(oe *graph.OptionError) error {
+	name := flags[oe.Option]
+	if name == "" {
+		name = oe.Option
+	}
+	msg := oe.Msg
+	for opt, flag := range flags {
+		msg = strings.ReplaceAll(msg, "("+opt+")", "("+flag+")")
+	}
+	if oe.Value == "" {
+		return fmt.Errorf("%s: %s", name, msg)
+	}
+	return fmt.Errorf("%s %s: %s", name, oe.Value, msg)
+}
+
+// wordFlags words err with flag names when it is an OptionError, and
+// returns any other error as it is.
+func wordFlags(err error) error {
+	var oe *graph.OptionError
+	if errors.As(err, &oe) {
+		return flagError(oe)
+	}
+	return err
 }
 
 // printWarnings writes each warning to the error stream, unless --quiet.

@@ -116,8 +116,11 @@ func runRender(s streams, cmd *cobra.Command, opts *renderOptions) error {
 	if cfg.Options.Theme, err = render.ParseTheme(opts.theme); err != nil {
 		return err
 	}
-	if opts.lr < 0 || opts.scale < 0 {
-		return fmt.Errorf("--lr and --scale must not be negative")
+	if err := checkLR(opts.lr); err != nil {
+		return err
+	}
+	if opts.scale < 0 {
+		return fmt.Errorf("--scale must not be negative")
 	}
 	cfg.Options.Precision, cfg.PNGScale = opts.precision, opts.scale
 	cfg.Drawings = opts.drawings()
@@ -141,7 +144,9 @@ func runRender(s streams, cmd *cobra.Command, opts *renderOptions) error {
 				return nil, fmt.Errorf("%s: no leaf has a gradient (each is a constant or grad: false), so there is no backward graph to draw", path)
 			}
 			if opts.lr > 0 {
-				a.AddUpdate(opts.lr)
+				if err := a.AddUpdate(opts.lr); err != nil {
+					return nil, err
+				}
 			}
 			return a, nil
 		}}

@@ -32,7 +32,7 @@ func findSpecs(paths []string) ([]string, error) {
 			if err != nil {
 				return err
 			}
-			if !d.IsDir() && (strings.HasSuffix(path, ".yaml") || strings.HasSuffix(path, ".yml")) {
+			if (strings.HasSuffix(path, ".yaml") || strings.HasSuffix(path, ".yml")) && isRegular(path, d) {
 				found = append(found, path)
 			}
 			return nil
@@ -44,6 +44,17 @@ func findSpecs(paths []string) ([]string, error) {
 		out = append(out, found...)
 	}
 	return out, nil
+}
+
+// isRegular reports whether the entry d at path is a regular file, or a
+// symbolic link to one. A folder takes only regular files: a FIFO or a
+// device named like a spec would block or never end.
+func isRegular(path string, d fs.DirEntry) bool {
+	if d.Type()&fs.ModeSymlink != 0 {
+		info, err := os.Stat(path)
+		return err == nil && info.Mode().IsRegular()
+	}
+	return d.Type().IsRegular()
 }
 
 // unwrapPathError drops the operation and path Go puts in front of an

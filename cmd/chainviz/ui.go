@@ -6,6 +6,8 @@ import (
 	"os"
 	"regexp"
 	"strings"
+
+	"github.com/chainviz/chainviz/graph"
 )
 
 // ui holds the root command's flags about how chainviz talks to the user.
@@ -65,6 +67,7 @@ func colorUsage(msg string) string {
 
 // printDiagnostics writes a spec error's text to w, coloured on a terminal.
 func printDiagnostics(w io.Writer, text string) {
+	text = graph.EscapeControl(text)
 	if colorEnabled(w) {
 		text = colorDiagnostics(text)
 	}
@@ -73,6 +76,7 @@ func printDiagnostics(w io.Writer, text string) {
 
 // printUsageError writes "chainviz: msg" to w, coloured on a terminal.
 func printUsageError(w io.Writer, msg string) {
+	msg = graph.EscapeControl(msg)
 	line := "chainviz: " + msg
 	if colorEnabled(w) {
 		line = colorUsage(msg)

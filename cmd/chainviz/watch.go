@@ -122,15 +122,15 @@ func watchRender(s streams, cfg render.Config, path string) error {
 	start := time.Now()
 	var warnings graph.Diagnostics
 	in := render.Input{Name: path, Load: func() (*backward.Annotated, error) {
-		src, err := os.ReadFile(path)
-		if err != nil {
-			return nil, fmt.Errorf("%s: cannot read the spec: %v", path, unwrapPathError(err))
+		// A FIFO or device saved into the folder would block the watch.
+		if info, err := os.Stat(path); err == nil && !info.Mode().IsRegular() {
+			return nil, fmt.Errorf("%s: not a regular file; watch reads only regular files", path)
 		}
-		g, err := graph.LoadWithLimits(path, src, *s.limits)
+		file, src, err := graph.ReadSpec(path, nil, s.limits.MaxFileSize)
 		if err != nil {
 			return nil, err
 		}
-		a, err := backward.Annotate(g)
+		_, a, err := backward.LoadSpec(file, src, *s.limits)
 		if err != nil {
 			return nil, err
 		}

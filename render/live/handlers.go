@@ -13,6 +13,7 @@ import (
 
 	"github.com/chainviz/chainviz/backward"
 	"github.com/chainviz/chainviz/backward/explain"
+	"github.com/chainviz/chainviz/graph"
 	"github.com/chainviz/chainviz/render"
 )
 
@@ -90,11 +91,12 @@ func (s *Server) handleExplain(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if err != nil {
-		// Explain words option errors for the command line ("--wrt x: …");
-		// the page asked for a node, not a flag.
+		// The page asked for a node, not an option: an option error
+		// gives only its message.
 		msg := err.Error()
-		if rest, ok := strings.CutPrefix(msg, "--wrt "+q.Get("node")+": "); ok {
-			msg = rest
+		var oe *graph.OptionError
+		if errors.As(err, &oe) {
+			msg = oe.Msg
 		}
 		res["error"] = msg
 	}

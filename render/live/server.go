@@ -259,11 +259,8 @@ func (s *Server) load(rel string) (*backward.Annotated, error) {
 	if err != nil {
 		return nil, err
 	}
-	g, err := graph.LoadWithLimits(rel, src, s.limits)
-	if err != nil {
-		return nil, err
-	}
-	return backward.Annotate(g)
+	_, a, err := backward.LoadSpec(rel, src, s.limits)
+	return a, err
 }
 
 // view returns the page's view of the spec at rel, rendered in the given
@@ -323,14 +320,11 @@ func (s *Server) view(rel string, view render.View) (*specView, error) {
 // build loads, differentiates and renders a spec's source.
 func (s *Server) build(rel string, src []byte, view render.View) *specView {
 	v := &specView{Path: rel, View: string(view), Nodes: []nodeView{}, Edges: []edgeView{}, Steps: []stepView{}, Diagnostics: []diagnostic{}}
-	g, err := graph.LoadWithLimits(rel, src, s.limits)
+	g, a, err := backward.LoadSpec(rel, src, s.limits)
 	if err != nil {
-		v.Diagnostics = diagnostics(err, rel)
-		return v
-	}
-	a, err := backward.Annotate(g)
-	if err != nil {
-		v.Name = g.Name
+		if g != nil {
+			v.Name = g.Name
+		}
 		v.Diagnostics = diagnostics(err, rel)
 		return v
 	}
