@@ -42,9 +42,19 @@ func TestScripts(t *testing.T) {
 	if len(files) < 8 {
 		t.Fatalf("found %d scripts in %s, want at least 8", len(files), dir)
 	}
+	// testscript gives every script HOME=/no-home, where no user cache
+	// folder can be made, so every chainviz process would compile
+	// Graphviz's WebAssembly from scratch (seconds, and minutes under the
+	// race detector). One private cache folder for the whole run keeps that
+	// to the first process; wasm_cache.txtar sets its own.
+	cache := t.TempDir()
 	testscript.Run(t, testscript.Params{
 		Dir:                dir,
 		RequireUniqueNames: true,
+		Setup: func(env *testscript.Env) error {
+			env.Setenv("XDG_CACHE_HOME", cache)
+			return nil
+		},
 		Condition: func(cond string) (bool, error) {
 			switch cond {
 			case "race":
