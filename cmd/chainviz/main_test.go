@@ -162,18 +162,23 @@ func cmdMaxRSS(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Fatalf("no peak RSS reported on stderr")
 }
 
-// cmdWaitFile implements "waitfile PATH": it waits, up to a minute, until
-// PATH exists, so that a script can act while a background command is
-// known to be half-way.
+// waitFileLimit is how long waitfile waits. It is only reached when a test
+// fails, so it is generous: under the race detector on a loaded two-core
+// machine a batch's first PNG has taken more than a minute.
+const waitFileLimit = 5 * time.Minute
+
+// cmdWaitFile implements "waitfile PATH": it polls, up to waitFileLimit,
+// until PATH exists, so that a script can act while a background command
+// is known to be half-way.
 func cmdWaitFile(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 1 {
 		ts.Fatalf("usage: waitfile PATH")
 	}
 	path := ts.MkAbs(args[0])
-	for start := time.Now(); time.Since(start) < time.Minute; time.Sleep(20 * time.Millisecond) {
+	for start := time.Now(); time.Since(start) < waitFileLimit; time.Sleep(20 * time.Millisecond) {
 		if _, err := os.Stat(path); err == nil {
 			return
 		}
 	}
-	ts.Fatalf("%s did not appear within a minute", args[0])
+	ts.Fatalf("%s did not appear within %v", args[0], waitFileLimit)
 }
