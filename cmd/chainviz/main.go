@@ -126,6 +126,7 @@ func newRootCmd(s streams) *cobra.Command {
 	root.AddCommand(newServeCmd(s))
 	root.AddCommand(newWatchCmd(s))
 	root.AddCommand(newSchemaCmd(s))
+	root.AddCommand(newMdCmd(s))
 	root.AddCommand(newCompletionCmd(s))
 	root.AddCommand(newLayoutCmd(s))
 	return root
