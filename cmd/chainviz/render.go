@@ -58,7 +58,7 @@ func newRenderCmd(s streams) *cobra.Command {
 	}
 	f := cmd.Flags()
 	f.StringVarP(&opts.out, "output", "o", "out", "output folder, or a file for a single spec and format")
-	f.StringVar(&opts.formats, "format", "", "comma-separated formats: svg, png, dot, json (default: from -o's extension, else svg)")
+	f.StringVar(&opts.formats, "format", "", "comma-separated formats: svg, png, pdf, dot, json (default: from -o's extension, else svg)")
 	f.StringVar(&opts.view, "view", "full", "full, forward (values only) or backward (gradients flowing back from the output)")
 	f.StringVar(&opts.rankdir, "rankdir", "LR", "layout direction: LR or TB")
 	f.IntVar(&opts.precision, "precision", 0, "significant digits of the numbers shown (default 4; integers have no decimals)")
