@@ -57,7 +57,7 @@ func newRenderCmd(s streams) *cobra.Command {
 		},
 	}
 	f := cmd.Flags()
-	f.StringVarP(&opts.out, "output", "o", "out", "output folder, or a file for a single spec and format")
+	f.StringVarP(&opts.out, "output", "o", "out", "output folder, or a file for a single spec and format, or - for standard output")
 	f.StringVar(&opts.formats, "format", "", "comma-separated formats: svg, png, pdf, dot, json (default: from -o's extension, else svg)")
 	f.StringVar(&opts.view, "view", "full", "full, forward (values only) or backward (gradients flowing back from the output)")
 	f.StringVar(&opts.rankdir, "rankdir", "LR", "layout direction: LR or TB")
@@ -89,6 +89,9 @@ func runRender(s streams, cmd *cobra.Command, opts *renderOptions) error {
 	}
 	if len(specs) == 0 {
 		return specError{fmt.Errorf("no specs (.yaml or .yml files) found in %s", strings.Join(opts.specs, ", "))}
+	}
+	if opts.out == "-" && len(specs) != 1 {
+		return fmt.Errorf("-o - writes one file to standard output, but %d specs were given; give a folder", len(specs))
 	}
 	if len(specs) > batchSlice && !opts.batchChild {
 		return renderInSlices(s, cmd, specs)
@@ -122,9 +125,33 @@ func runRender(s streams, cmd *cobra.Command, opts *renderOptions) error {
 	cfg.Options.Precision, cfg.PNGScale = opts.precision, opts.scale
 	cfg.Drawings = opts.drawings()
 	cfg.Out, cfg.Errors, cfg.Warnings = opts.out, s.err, warnWriter{s}
+	if opts.out == "-" {
+		return renderToStdout(s, opts, specs, cfg, inputsOf(s, opts, specs))
+	}
 	if len(specs) > 3 && isTerminal(s.err) && !s.ui.quiet {
 		cfg.Progress = s.err
 	}
+	sum, err := render.RenderFiles(inputsOf(s, opts, specs), cfg)
+	var ue *render.UsageError
+	if errors.As(err, &ue) {
+		return err
+	} else if err != nil {
+		return specError{err}
+	}
+	if opts.batchChild {
+		fmt.Fprintln(s.out, childTag, len(sum.Results)-sum.Failed(), sum.Files(), sum.Failed())
+	} else if (len(specs) > 1 && !s.ui.quiet) || sum.Failed() > 0 {
+		fmt.Fprintln(s.err, sum)
+	}
+	if sum.Failed() > 0 {
+		return specError{errReported}
+	}
+	return nil
+}
+
+// inputsOf returns the inputs of a batch: each spec, loaded, annotated and
+// checked against the flags.
+func inputsOf(s streams, opts *renderOptions, specs []string) []render.Input {
 	inputs := make([]render.Input, len(specs))
 	for i, path := range specs {
 		inputs[i] = render.Input{Name: path, Load: func() (*backward.Annotated, error) {
@@ -146,22 +173,7 @@ func runRender(s streams, cmd *cobra.Command, opts *renderOptions) error {
 			return a, nil
 		}}
 	}
-	sum, err := render.RenderFiles(inputs, cfg)
-	var ue *render.UsageError
-	if errors.As(err, &ue) {
-		return err
-	} else if err != nil {
-		return specError{err}
-	}
-	if opts.batchChild {
-		fmt.Fprintln(s.out, childTag, len(sum.Results)-sum.Failed(), sum.Files(), sum.Failed())
-	} else if (len(specs) > 1 && !s.ui.quiet) || sum.Failed() > 0 {
-		fmt.Fprintln(s.err, sum)
-	}
-	if sum.Failed() > 0 {
-		return specError{errReported}
-	}
-	return nil
+	return inputs
 }
 
 // onInterrupt makes SIGINT and SIGTERM remove the temporary files of writes
