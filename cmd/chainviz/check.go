@@ -41,6 +41,7 @@ func newCheckCmd(s streams) *cobra.Command {
 	cmd.Flags().Float64Var(&opts.tol, "tol", 1e-6, "largest accepted relative error")
 	cmd.Flags().IntVar(&opts.order, "order", 1, "1 checks gradients; 2 checks the Hessian diagonal against differences of gradients")
 	cmd.Flags().StringVar(&opts.report, "report", "text", "output: text (a table), junit (JUnit XML, a test case per derivative) or json (a JSON object per derivative and line)")
+	cmd.RegisterFlagCompletionFunc("report", completeValues("text", "junit", "json"))
 	return cmd
 }
 

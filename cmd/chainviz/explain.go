@@ -57,6 +57,8 @@ func newExplainCmd(s streams) *cobra.Command {
 	f.Float64Var(&opts.lr, "lr", 0, "also show one step of gradient descent on every param with this learning rate")
 	f.IntVar(&opts.steps, "steps", 0, "with --lr, run this many steps of gradient descent and tabulate the output after each")
 	f.IntVar(&opts.order, "order", 1, "2 adds the second derivative with respect to each leaf")
+	cmd.RegisterFlagCompletionFunc("format", completeValues(explain.Formats...))
+	cmd.RegisterFlagCompletionFunc("wrt", completeWrt(s))
 	return cmd
 }
 

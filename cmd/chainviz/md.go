@@ -49,6 +49,7 @@ func newMdCmd(s streams) *cobra.Command {
 	f.StringVar(&opts.assets, "assets", "", "folder of the rendered images (default: assets next to the output)")
 	f.StringVar(&opts.format, "format", "svg", "image format: svg or png")
 	f.BoolVar(&opts.inPlace, "in-place", false, "rewrite IN.md, keeping each block's source in a comment")
+	cmd.RegisterFlagCompletionFunc("format", completeValues("svg", "png"))
 	return cmd
 }
 

@@ -71,6 +71,7 @@ func newRenderCmd(s streams) *cobra.Command {
 	f.BoolVar(&opts.anim, "anim", false, "draw only the animated SVG of --frames, <name>-anim.svg, instead of the diagram")
 	f.BoolVar(&opts.batchChild, "batch-child", false, "")
 	f.MarkHidden("batch-child")
+	registerDrawingCompletions(cmd, "svg", "png", "pdf", "dot", "json")
 	return cmd
 }
 

@@ -65,6 +65,7 @@ func newTestCmd(s streams) *cobra.Command {
 	cmd.Flags().BoolVar(&opts.all, "all", false, "list every difference, not only the leaves that cause them")
 	cmd.Flags().StringSliceVar(&opts.ignore, "ignore", nil, "fields whose differences do not count, such as title,description,label")
 	cmd.Flags().StringVar(&opts.report, "report", "text", "output: text, junit (JUnit XML) or json (one JSON object per spec and line)")
+	cmd.RegisterFlagCompletionFunc("report", completeValues("text", "junit", "json"))
 	return cmd
 }
 
