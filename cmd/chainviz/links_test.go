@@ -108,3 +108,25 @@ func TestDocLinksResolve(t *testing.T) {
 		t.Errorf("checked only %d links; is the link pattern broken?", checked)
 	}
 }
+
+// TestExampleSpecsPointAtSchema checks that every example spec starts with
+// the line that gives editors the schema, and that the path resolves.
+func TestExampleSpecsPointAtSchema(t *testing.T) {
+	specs, err := filepath.Glob(filepath.Join("..", "..", "specs", "*.yaml"))
+	if err != nil || len(specs) == 0 {
+		t.Fatalf("no specs (%v)", err)
+	}
+	const line = "# yaml-language-server: $schema=chainviz.schema.json\n"
+	if _, err := os.Stat(filepath.Join("..", "..", "specs", "chainviz.schema.json")); err != nil {
+		t.Fatal(err)
+	}
+	for _, spec := range specs {
+		src, err := os.ReadFile(spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasPrefix(string(src), line) {
+			t.Errorf("%s does not start with %q", spec, line)
+		}
+	}
+}
