@@ -112,15 +112,27 @@ func (a *Annotated) AddHigherOrder(order int) error {
 // AddHessian computes the full Hessian of the output with respect to every
 // scalar element of the leaves that have gradients, when there are at most
 // MaxHessianLeaves of them.
-func (a *Annotated) AddHessian() error {
+func (a *Annotated) AddHessian() error { return a.AddHessianLimit(MaxHessianLeaves) }
+
+// MaxHessianLimit bounds the limit of AddHessianLimit: a Hessian of 4,096
+// scalar elements has 16.8 million entries (134 MB) and as many backward
+// sweeps' worth of work.
+const MaxHessianLimit = 4096
+
+// AddHessianLimit is AddHessian with at most limit scalar leaf elements
+// (at most MaxHessianLimit).
+func (a *Annotated) AddHessianLimit(limit int) error {
+	if limit < 1 || limit > MaxHessianLimit {
+		return fmt.Errorf("--max-hessian must be from 1 to %d, found %d", MaxHessianLimit, limit)
+	}
 	leaves := a.gradLeaves()
 	var wrt []string
 	for _, l := range leaves {
 		wrt = append(wrt, elementNames(l)...)
 	}
 	n := len(wrt)
-	if n > MaxHessianLeaves {
-		return fmt.Errorf("--hessian: the leaves have %d scalar elements; the full Hessian is limited to %d", n, MaxHessianLeaves)
+	if n > limit {
+		return fmt.Errorf("--hessian: the leaves have %d scalar elements; the full Hessian is limited to %d (raise it with --max-hessian)", n, limit)
 	}
 	h := graph.Zeros([]int{n, n})
 	row := 0
