@@ -237,7 +237,7 @@ func TestHessianLimit(t *testing.T) {
 	if err := a.AddHessianLimit(72); err != nil || len(a.Hessian.Wrt) != 72 {
 		t.Fatalf("a limit of 72 should take 72 elements: %v", err)
 	}
-	if err := a.AddHessianLimit(MaxHessianLimit + 1); err == nil {
+	if err := a.AddHessianLimit(backward.MaxHessianLimit + 1); err == nil {
 		t.Fatal("a limit above MaxHessianLimit should fail")
 	}
 	if err := a.AddHigherOrder(3); err == nil {
