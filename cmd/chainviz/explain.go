@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/chainviz/chainviz/backward/explain"
+	"github.com/chainviz/chainviz/graph"
 )
 
 // explainOptions are the flags of chainviz explain.
@@ -98,6 +99,11 @@ func runExplain(s streams, opts *explainOptions) error {
 	if opts.steps > 0 && e.Losses == nil {
 		warnf(s, "%s: warning: %s has no params, so --steps has nothing to change", g.Output.Pos.File, g.Name)
 	}
+	if i := lossGrows(e.Losses); i > 0 {
+		num := func(v float64) string { return graph.FormatNumber(graph.RoundSig(v)) }
+		warnf(s, "%s: warning: the output %s grows at step %d of gradient descent, from %s to %s (%s after %d steps): the learning rate %g is too large; try a smaller --lr",
+			g.Output.Pos.File, g.Output.Name, i, num(e.Losses[i-1]), num(e.Losses[i]), num(e.Losses[len(e.Losses)-1]), len(e.Losses)-1, opts.lr)
+	}
 	if err := e.Write(s.out, opts.format); err != nil {
 		return err
 	}
@@ -105,4 +111,15 @@ func runExplain(s streams, opts *explainOptions) error {
 		return specError{e.DescentErr}
 	}
 	return nil
+}
+
+// lossGrows returns the first step after which the output is larger than
+// before it, or 0 when gradient descent never makes it grow.
+func lossGrows(losses []float64) int {
+	for i := 1; i < len(losses); i++ {
+		if losses[i] > losses[i-1] {
+			return i
+		}
+	}
+	return 0
 }

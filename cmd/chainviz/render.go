@@ -123,6 +123,9 @@ func runRender(s streams, cmd *cobra.Command, opts *renderOptions) error {
 	if opts.lr < 0 || opts.scale < 0 {
 		return fmt.Errorf("--lr and --scale must not be negative")
 	}
+	if err := checkUseful(cmd, opts); err != nil {
+		return err
+	}
 	cfg.Options.Precision, cfg.PNGScale = opts.precision, opts.scale
 	cfg.Drawings = opts.drawings()
 	cfg.Out, cfg.Errors, cfg.Warnings = opts.out, s.err, warnWriter{s}
@@ -241,4 +244,25 @@ func hasLeafGradient(a *backward.Annotated) bool {
 		}
 	}
 	return false
+}
+
+// Bounds of the values of --scale and --precision that give a useful
+// picture: below minScale the text of a PNG is under 3 pixels high, above
+// maxScale a small diagram already hits the PNG's size limit.
+const (
+	minScale = 0.25
+	maxScale = 16
+)
+
+// checkUseful rejects a --scale or --precision given explicitly that would
+// draw nothing useful: a PNG too small to read, or numbers without digits.
+func checkUseful(cmd *cobra.Command, opts *renderOptions) error {
+	f := cmd.Flags()
+	if f.Changed("scale") && (opts.scale < minScale || opts.scale > maxScale) {
+		return fmt.Errorf("--scale %g: the PNG's pixels per point must be from %g (text about 3 pixels high) to %g", opts.scale, float64(minScale), float64(maxScale))
+	}
+	if f.Changed("precision") && (opts.precision < 1 || opts.precision > 17) {
+		return fmt.Errorf("--precision %d: the significant digits must be from 1 to 17 (17 round-trips every float64)", opts.precision)
+	}
+	return nil
 }
