@@ -347,7 +347,7 @@ func (d *Derivation) deltaLayout() []block {
 				shapes = append(shapes, sh)
 			}
 		}
-		eq.rhs = append(eq.rhs, mJoin(opPlus, sym))
+		eq.rhs = append(eq.rhs, mSum(sym))
 		if d.Scalar {
 			eq.rhs = append(eq.rhs, mJoin(opPlus, num))
 		}
