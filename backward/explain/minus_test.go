@@ -37,3 +37,31 @@ func TestNegativeTermIsSubtracted(t *testing.T) {
 		}
 	}
 }
+
+// TestScalarShapeNotShown: a scalar δ in a tensor derivation has no shape
+// note "([])".
+func TestScalarShapeNotShown(t *testing.T) {
+	src := "name: sc\ninputs:\n  x: [1, 2]\nparams:\n  w: 3\nnodes:\n  a: mul(w, x)\n  L: sum(a)\n"
+	g, err := graph.Load("sc.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := backward.Annotate(g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := New(a, Options{Delta: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	if err := e.Write(&b, "text"); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(b.String(), "([])") {
+		t.Errorf("a scalar's shape is shown:\n%s", b.String())
+	}
+	if !strings.Contains(b.String(), "([2])") {
+		t.Errorf("a vector's shape is not shown:\n%s", b.String())
+	}
+}
