@@ -141,7 +141,12 @@ func zeroFactors(a *Annotated, leaf *graph.Node) string {
 		}
 		desc[e.To.ID] = true
 		if zeroLocal(e) && len(parts) < 3 {
-			parts = append(parts, "∂"+e.To.Name+"/∂"+e.From.DisplayName()+" = "+e.LocalExpr+" = 0")
+			part := "∂" + e.To.Name + "/∂" + e.From.DisplayName() + " = " + e.LocalExpr
+			if e.LocalExpr != "0" {
+				// A formula that is 0 itself (step's) is not repeated.
+				part += " = 0"
+			}
+			parts = append(parts, part)
 		}
 	}
 	return strings.Join(parts, ", ")

@@ -40,3 +40,20 @@ nodes:
 		}
 	}
 }
+
+// TestZeroFactorNotRepeated: a local derivative whose formula is 0 (step's)
+// is named once, ∂y/∂x = 0, not ∂y/∂x = 0 = 0.
+func TestZeroFactorNotRepeated(t *testing.T) {
+	g, err := graph.Load("st.yaml", []byte("name: st\ninputs:\n  x: 2\nnodes:\n  y: step(x)\n  L: mul(y, 3)\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := Annotate(g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := a.Warnings.Error()
+	if !strings.Contains(text, "(∂y/∂x = 0)") || strings.Contains(text, "= 0 = 0") {
+		t.Errorf("warnings: %s", text)
+	}
+}
