@@ -138,7 +138,7 @@ func Annotate(g *graph.Graph) (a *Annotated, err error) {
 	a = &Annotated{Graph: g, Edges: make([]Edge, 0, 2*g.Len()), Grads: make([]*graph.Tensor, g.Len()), GradNodes: make([]*graph.Node, g.Len()), Tape: b.Nodes}
 	a.Warnings = append(a.Warnings, g.Warnings...)
 	if !g.Output.Value.IsScalar() {
-		a.Warnings = append(a.Warnings, graph.Diagnostic{Severity: graph.Warning, Pos: g.Output.Pos,
+		a.Warnings = append(a.Warnings, graph.Diagnostic{Severity: graph.Warning, Pos: g.Output.Pos, Code: "non_scalar_output", Node: g.Output.Name,
 			Summary: fmt.Sprintf("the output %s is a %s tensor, not a scalar; gradients are those of the sum of its elements (add sum(%s) to make that explicit)",
 				g.Output.Name, graph.ShapeString(g.Output.Shape), g.Output.Name)})
 	}
@@ -252,7 +252,7 @@ func kinkWarnings(n *graph.Node) graph.Diagnostics {
 		return nil
 	}
 	if msg := n.Op.Kink(n); msg != "" {
-		return graph.Diagnostics{{Severity: graph.Warning, Pos: n.Pos, Summary: msg}}
+		return graph.Diagnostics{{Severity: graph.Warning, Pos: n.Pos, Code: "kink", Node: n.Name, Summary: msg}}
 	}
 	return nil
 }

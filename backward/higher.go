@@ -122,15 +122,27 @@ func (a *Annotated) AddHigherOrder(order int) error {
 // AddHessian computes the full Hessian of the output with respect to every
 // scalar element of the leaves that have gradients, when there are at most
 // MaxHessianLeaves of them.
-func (a *Annotated) AddHessian() error {
+func (a *Annotated) AddHessian() error { return a.AddHessianLimit(MaxHessianLeaves) }
+
+// MaxHessianLimit bounds the limit of AddHessianLimit: a Hessian of 4,096
+// scalar elements has 16.8 million entries (134 MB) and as many backward
+// sweeps' worth of work.
+const MaxHessianLimit = 4096
+
+// AddHessianLimit is AddHessian with at most limit scalar leaf elements
+// (at most MaxHessianLimit).
+func (a *Annotated) AddHessianLimit(limit int) error {
+	if limit < 1 || limit > MaxHessianLimit {
+		return &graph.OptionError{Option: "MaxHessian", Value: strconv.Itoa(limit), Msg: fmt.Sprintf("must be from 1 to %d", MaxHessianLimit)}
+	}
 	leaves := a.gradLeaves()
 	var wrt []string
 	for _, l := range leaves {
 		wrt = append(wrt, elementNames(l)...)
 	}
 	n := len(wrt)
-	if n > MaxHessianLeaves {
-		return &graph.OptionError{Option: "Hessian", Msg: fmt.Sprintf("the leaves have %d scalar elements; the full Hessian is limited to %d", n, MaxHessianLeaves)}
+	if n > limit {
+		return &graph.OptionError{Option: "Hessian", Msg: fmt.Sprintf("the leaves have %d scalar elements; the full Hessian is limited to %d (raise the limit with MaxHessian)", n, limit)}
 	}
 	if err := repeatedWork(a.Graph, "the full Hessian", n, 6); err != nil {
 		return err

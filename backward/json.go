@@ -62,6 +62,19 @@ func WriteJSON(w io.Writer, a *Annotated) error {
 		for i, d := range a.Warnings {
 			j.raw("    {\"line\": " + strconv.Itoa(d.Pos.Line) + ", \"col\": " + strconv.Itoa(d.Pos.Col) + ", \"message\": ")
 			j.str(d.Summary)
+			// Added after v1's three fields, for tools that filter warnings.
+			code := d.Code
+			if code == "" {
+				code = "other"
+			}
+			j.raw(", \"code\": ")
+			j.str(code)
+			j.raw(", \"severity\": \"warning\", \"node\": ")
+			if d.Node == "" {
+				j.raw("null")
+			} else {
+				j.str(d.Node)
+			}
 			j.raw("}")
 			j.sep(i, len(a.Warnings))
 		}

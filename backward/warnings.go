@@ -48,11 +48,11 @@ func gradWarnings(a *Annotated) graph.Diagnostics {
 		}
 		switch {
 		case zero && !live[n.ID]:
-			ds = append(ds, graph.Diagnostic{Severity: graph.Warning, Pos: n.Pos,
+			ds = append(ds, graph.Diagnostic{Severity: graph.Warning, Pos: n.Pos, Code: "zero_gradient", Node: n.Name,
 				Summary: fmt.Sprintf("the gradient of %s is identically 0 although %s reaches the output %s: every path has a zero factor (%s); gradient descent will not change %s",
 					n.Name, n.Name, a.Graph.Output.Name, zeroFactors(a, n), n.Name)})
 		case big > LargeGradient:
-			ds = append(ds, graph.Diagnostic{Severity: graph.Warning, Pos: n.Pos,
+			ds = append(ds, graph.Diagnostic{Severity: graph.Warning, Pos: n.Pos, Code: "large_gradient", Node: n.Name,
 				Summary: fmt.Sprintf("the gradient of %s is very large (|∂%s/∂%s| reaches %s > %s): the gradient explodes, and a gradient-descent step would overshoot",
 					n.Name, a.Graph.Output.Name, n.Name, graph.FormatNumber(graph.RoundSig(big)), graph.FormatNumber(LargeGradient))})
 		}
@@ -75,7 +75,7 @@ func saturation(n *graph.Node) (graph.Diagnostic, bool) {
 			if !n.Value.IsScalar() {
 				at = fmt.Sprintf(" (element %d)", i)
 			}
-			return graph.Diagnostic{Severity: graph.Warning, Pos: n.Pos,
+			return graph.Diagnostic{Severity: graph.Warning, Pos: n.Pos, Code: "saturated", Node: n.Name,
 				Summary: fmt.Sprintf("%s = %s is saturated at %s = %s%s: its derivative %s is %s < %s, so almost no gradient flows back through it",
 					n.Name, n.Op.Formula(n, n.InputNames()), n.Inputs[0].DisplayName(), graph.FormatNumber(n.Inputs[0].Value.Data[min(i, n.Inputs[0].Value.Size()-1)]), at,
 					formula, graph.FormatNumber(graph.RoundSig(d)), graph.FormatNumber(SaturationLimit))}, true
@@ -141,7 +141,12 @@ func zeroFactors(a *Annotated, leaf *graph.Node) string {
 		}
 		desc[e.To.ID] = true
 		if zeroLocal(e) && len(parts) < 3 {
-			parts = append(parts, "∂"+e.To.Name+"/∂"+e.From.DisplayName()+" = "+e.LocalExpr+" = 0")
+			part := "∂" + e.To.Name + "/∂" + e.From.DisplayName() + " = " + e.LocalExpr
+			if e.LocalExpr != "0" {
+				// A formula that is 0 itself (step's) is not repeated.
+				part += " = 0"
+			}
+			parts = append(parts, part)
 		}
 	}
 	return strings.Join(parts, ", ")

@@ -481,7 +481,7 @@ func (p *parser) warnUnreached(g *Graph) {
 		if reach[n.ID] || n.Kind == KindConst {
 			continue
 		}
-		p.diags = append(p.diags, Diagnostic{Severity: Warning, Pos: n.Pos,
+		p.diags = append(p.diags, Diagnostic{Severity: Warning, Pos: n.Pos, Code: "unreachable", Node: n.Name,
 			Summary: fmt.Sprintf("%s does not reach the output %s; its gradient is 0", n.Name, g.Output.Name)})
 	}
 }

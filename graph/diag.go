@@ -26,6 +26,10 @@ type Diagnostic struct {
 	Summary string
 	// Detail optionally adds a longer explanation.
 	Detail string
+	// Code names the kind of a warning for tools that filter them, such as
+	// "saturated" (see the warnings of the annotated JSON in
+	// specs/README.md); Node names the node it is about. Both are optional.
+	Code, Node string
 }
 
 // String formats d as FILE:LINE:COL: message, with "warning: " before the

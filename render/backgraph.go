@@ -211,7 +211,7 @@ func (d *diagram) tapeLabel(n *graph.Node) string {
 	b.WriteString(`<TABLE STYLE="rounded" BORDER="` + borderWidth(st) + `" CELLBORDER="0" CELLSPACING="0" CELLPADDING="3" COLOR="` + kc.Border + `" BGCOLOR="` + kc.Fill + `">`)
 	caption := n.Op.Name
 	if len(n.Shape) > 0 {
-		caption += " · " + shapeText(n.Shape)
+		caption += " · " + headerShape(n.Shape)
 	}
 	b.WriteString(d.headerRow(n, caption))
 	b.WriteString(row(font(escapeHTML(d.formula(n)), p.Text, sizeText), "LEFT"))

@@ -27,7 +27,7 @@ type Config struct {
 	Formats []Format
 	// Out is a folder, created when missing, into which each spec's files
 	// are written as <name>.<format>; or, for a single spec and format, a
-	// file path ending in .svg, .png, .dot or .json. Empty means "out".
+	// file path ending in .svg, .png, .pdf, .dot or .json. Empty means "out".
 	Out string
 	// Options controls the drawing; PNGScale the PNG's pixels per point.
 	Options  Options

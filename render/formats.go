@@ -17,10 +17,11 @@ const (
 	FormatPNG  Format = "png"
 	FormatDOT  Format = "dot"
 	FormatJSON Format = "json"
+	FormatPDF  Format = "pdf"
 )
 
 // formats lists every format in the order files are written.
-var formats = []Format{FormatSVG, FormatPNG, FormatDOT, FormatJSON}
+var formats = []Format{FormatSVG, FormatPNG, FormatDOT, FormatJSON, FormatPDF}
 
 // ParseFormat returns the format named s ("svg", "png", "dot" or "json", in
 // any case).
@@ -73,7 +74,7 @@ func Render(a *backward.Annotated, fs []Format, opt Options, pngScale float64) (
 	var at []int
 	for i, f := range fs {
 		switch f {
-		case FormatDOT, FormatSVG, FormatPNG:
+		case FormatDOT, FormatSVG, FormatPNG, FormatPDF:
 			drawn, at = append(drawn, f), append(at, i)
 		case FormatJSON:
 			var buf bytes.Buffer
@@ -108,9 +109,9 @@ func renderDOT(dot []byte, fs []Format, pngScale float64) ([][]byte, error) {
 		case FormatDOT:
 			out[i] = dot
 			continue
-		case FormatSVG, FormatPNG:
+		case FormatSVG, FormatPNG, FormatPDF:
 		default:
-			return nil, fmt.Errorf("format %q is not a drawing (want svg, png or dot)", f)
+			return nil, fmt.Errorf("format %q is not a drawing (want svg, png, pdf or dot)", f)
 		}
 		if svg == nil {
 			if svg, err = SVG(dot); err != nil {
@@ -120,6 +121,11 @@ func renderDOT(dot []byte, fs []Format, pngScale float64) ([][]byte, error) {
 		out[i] = svg
 		if f == FormatPNG {
 			if out[i], err = PNG(svg, pngScale); err != nil {
+				return nil, err
+			}
+		}
+		if f == FormatPDF {
+			if out[i], err = PDF(svg); err != nil {
 				return nil, err
 			}
 		}

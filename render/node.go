@@ -93,7 +93,7 @@ func (d *diagram) kindCaption(n *graph.Node) string {
 		c += " · no grad"
 	}
 	if len(n.Shape) > 0 {
-		c += " · " + shapeText(n.Shape)
+		c += " · " + headerShape(n.Shape)
 	}
 	return c
 }

@@ -158,6 +158,15 @@ func shapeText(shape []int) string {
 	return strings.Join(parts, "×")
 }
 
+// headerShape writes the shape in a node's header so that it cannot be read
+// as a count of inputs: a vector as [3], a matrix as 2×3.
+func headerShape(shape []int) string {
+	if len(shape) == 1 {
+		return "[" + strconv.Itoa(shape[0]) + "]"
+	}
+	return shapeText(shape)
+}
+
 // Elision marks for summarised tensors.
 const (
 	elideCol  = "⋯"

@@ -347,15 +347,16 @@ func (d *Derivation) deltaLayout() []block {
 				shapes = append(shapes, sh)
 			}
 		}
-		eq.rhs = append(eq.rhs, mJoin(opPlus, sym))
+		eq.rhs = append(eq.rhs, mSum(sym))
 		if d.Scalar {
 			eq.rhs = append(eq.rhs, mJoin(opPlus, num))
 		}
 		eq.rhs = append(eq.rhs, mTensor(dl.Value))
-		if !d.Scalar {
-			if len(shapes) == 0 {
-				shapes = []string{graph.ShapeString(dl.Node.Shape)}
-			}
+		if len(shapes) == 0 && len(dl.Node.Shape) > 0 {
+			shapes = []string{graph.ShapeString(dl.Node.Shape)}
+		}
+		// A scalar's shape, [], tells nothing: only tensors get the note.
+		if !d.Scalar && len(shapes) > 0 {
 			n := mCat(mText("   (", `\qquad (`), mFormula(strings.Join(shapes, ", ")), mText(")", ")"))
 			eq.note = &n
 		}

@@ -55,6 +55,23 @@ func mJoin(sep mexpr, xs []mexpr) mexpr {
 	return mCat(parts...)
 }
 
+// mSum joins terms with plus signs, writing a term that starts with a minus
+// sign as a subtraction: δ_b ⊙ x − δ_a, not δ_b ⊙ x + −δ_a.
+func mSum(terms []mexpr) mexpr {
+	var parts []mexpr
+	for i, t := range terms {
+		switch {
+		case i == 0:
+			parts = append(parts, t)
+		case strings.HasPrefix(t.u, "−") && strings.HasPrefix(t.t, "-"):
+			parts = append(parts, opMinus, mText(strings.TrimPrefix(t.u, "−"), strings.TrimPrefix(t.t, "-")))
+		default:
+			parts = append(parts, opPlus, t)
+		}
+	}
+	return mCat(parts...)
+}
+
 // mName is a node's name: W1 and W_{1}; anonymous constants show their
 // value.
 func mName(n *graph.Node) mexpr {

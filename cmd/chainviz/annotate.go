@@ -14,6 +14,9 @@ type annotateOptions struct {
 	order   int
 	hessian bool
 	lr      float64
+	// maxHessian is the largest number of scalar leaf elements --hessian
+	// takes.
+	maxHessian int
 }
 
 func newAnnotateCmd(s streams) *cobra.Command {
@@ -31,7 +34,8 @@ func newAnnotateCmd(s streams) *cobra.Command {
 		},
 	}
 	cmd.Flags().IntVar(&opts.order, "order", 1, "also compute derivatives up to this order (2 adds grad2, the Hessian diagonal; up to 4 on scalar graphs)")
-	cmd.Flags().BoolVar(&opts.hessian, "hessian", false, "add the full Hessian with respect to the scalar leaf elements (at most 64)")
+	cmd.Flags().BoolVar(&opts.hessian, "hessian", false, "add the full Hessian with respect to the scalar leaf elements (at most --max-hessian)")
+	cmd.Flags().IntVar(&opts.maxHessian, "max-hessian", backward.MaxHessianLeaves, fmt.Sprintf("largest number of scalar leaf elements of --hessian (at most %d)", backward.MaxHessianLimit))
 	cmd.Flags().Float64Var(&opts.lr, "lr", 0, "add \"updated\" to every param: its value after one step of gradient descent with this learning rate")
 	return cmd
 }
@@ -44,6 +48,9 @@ func runAnnotate(s streams, opts *annotateOptions) error {
 	if err := checkLR(opts.lr); err != nil {
 		return err
 	}
+	if opts.maxHessian < 1 || opts.maxHessian > backward.MaxHessianLimit {
+		return fmt.Errorf("--max-hessian must be from 1 to %d, found %d", backward.MaxHessianLimit, opts.maxHessian)
+	}
 	a, err := annotateSpec(s, opts.spec)
 	if err != nil {
 		return err
@@ -53,7 +60,7 @@ func runAnnotate(s streams, opts *annotateOptions) error {
 		return specError{fmt.Errorf("%s: %v", g.Output.Pos.File, wordFlags(err))}
 	}
 	if opts.hessian {
-		if err := a.AddHessian(); err != nil {
+		if err := a.AddHessianLimit(opts.maxHessian); err != nil {
 			return specError{fmt.Errorf("%s: %v", g.Output.Pos.File, wordFlags(err))}
 		}
 	}

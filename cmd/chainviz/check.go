@@ -15,6 +15,8 @@ type checkOptions struct {
 	eps   float64
 	tol   float64
 	order int
+	// report selects the output: text, junit or json.
+	report string
 }
 
 func newCheckCmd(s streams) *cobra.Command {
@@ -27,6 +29,7 @@ func newCheckCmd(s streams) *cobra.Command {
 			"relative error exceeds --tol, except where a ReLU changes sides within ±eps (a kink,\n" +
 			"where finite differences are unreliable; those rows are flagged instead).",
 		Example: "  chainviz check specs/worked_example.yaml\n" +
+			"  chainviz check specs/fork.yaml --report junit > check.xml\n" +
 			"  chainviz check specs/cubic.yaml --order 2",
 		Args: cobra.ExactArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
@@ -37,6 +40,8 @@ func newCheckCmd(s streams) *cobra.Command {
 	cmd.Flags().Float64Var(&opts.eps, "eps", 1e-6, "finite-difference step, relative to max(1, |value|)")
 	cmd.Flags().Float64Var(&opts.tol, "tol", 1e-6, "largest accepted relative error")
 	cmd.Flags().IntVar(&opts.order, "order", 1, "1 checks gradients; 2 checks the Hessian diagonal against differences of gradients")
+	cmd.Flags().StringVar(&opts.report, "report", "text", "output: text (a table), junit (JUnit XML, a test case per derivative) or json (a JSON object per derivative and line)")
+	cmd.RegisterFlagCompletionFunc("report", completeValues("text", "junit", "json"))
 	return cmd
 }
 
@@ -47,6 +52,9 @@ func runCheck(s streams, opts *checkOptions) error {
 	}
 	if !(opts.eps > 0) || !(opts.tol > 0) {
 		return fmt.Errorf("--eps and --tol must be positive")
+	}
+	if err := checkReport(opts.report); err != nil {
+		return err
 	}
 	a, err := annotateSpec(s, opts.spec)
 	if err != nil {
@@ -64,6 +72,25 @@ func runCheck(s streams, opts *checkOptions) error {
 	if opts.order == 2 {
 		what = "∂²" + g.Output.Name
 	}
+	failed := res.Failed(opts.tol)
+	if opts.report != "text" {
+		var cases []reportCase
+		for _, r := range res.Rows {
+			c := reportCase{class: opts.spec, name: what + "/∂" + r.Leaf}
+			if r.RelErr > opts.tol && !r.Unreliable {
+				c.failed = true
+				c.message = fmt.Sprintf("analytic %s, numeric %s: relative error %.1e above %g", fmtG(r.Analytic), fmtG(r.Numeric), r.RelErr, opts.tol)
+			}
+			cases = append(cases, c)
+		}
+		if err := writeReport(s.out, opts.report, "chainviz check", cases); err != nil {
+			return specError{err}
+		}
+		if len(failed) > 0 {
+			return specError{errReported}
+		}
+		return nil
+	}
 	tw := tabwriter.NewWriter(s.out, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "leaf\tanalytic %s\tnumeric\trel. error\t\n", what)
 	for _, r := range res.Rows {
@@ -77,7 +104,6 @@ func runCheck(s streams, opts *checkOptions) error {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%.1e\t%s\n", r.Leaf, fmtG(r.Analytic), fmtG(r.Numeric), r.RelErr, note)
 	}
 	tw.Flush()
-	failed := res.Failed(opts.tol)
 	fmt.Fprintf(s.out, "%d checked, %d above tolerance %g (eps %g)\n", len(res.Rows), len(failed), opts.tol, opts.eps)
 	if len(failed) > 0 {
 		return specError{fmt.Errorf("%s: %d of %d derivatives differ from finite differences by more than %g", g.Output.Pos.File, len(failed), len(res.Rows), opts.tol)}

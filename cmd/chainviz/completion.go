@@ -2,8 +2,12 @@ package main
 
 import (
 	"fmt"
+	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/chainviz/chainviz/graph"
 )
 
 // completionShells lists the shells chainviz writes completion scripts
@@ -72,4 +76,56 @@ func newCompletionCmd(s streams) *cobra.Command {
 		cmd.AddCommand(sub)
 	}
 	return cmd
+}
+
+// completeValues completes a flag with a fixed list of values.
+func completeValues(values ...string) func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+	return func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return values, cobra.ShellCompDirectiveNoFileComp
+	}
+}
+
+// completeWrt completes --wrt with the leaves of the spec given as the
+// first argument that have a gradient, then its other nodes. A spec that
+// does not load completes nothing.
+func completeWrt(s streams) func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+	return func(_ *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
+		if len(args) == 0 || args[0] == "-" {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		src, err := os.ReadFile(args[0])
+		if err != nil || len(src) > s.limits.MaxFileSize {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		g, err := graph.LoadWithLimits(args[0], src, *s.limits)
+		if err != nil {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		var leaves, nodes []string
+		for _, n := range g.Nodes {
+			switch {
+			case strings.HasPrefix(n.Name, "#"):
+			case n.IsLeaf() && !n.NoGrad:
+				leaves = append(leaves, n.Name)
+			case !n.IsLeaf():
+				nodes = append(nodes, n.Name)
+			}
+		}
+		return append(leaves, nodes...), cobra.ShellCompDirectiveNoFileComp
+	}
+}
+
+// registerDrawingCompletions completes the values of the drawing flags a
+// command has.
+func registerDrawingCompletions(cmd *cobra.Command, formats ...string) {
+	for flag, values := range map[string][]string{
+		"format":  formats,
+		"view":    {"full", "forward", "backward"},
+		"theme":   {"light", "dark"},
+		"rankdir": {"LR", "TB"},
+	} {
+		if cmd.Flags().Lookup(flag) != nil {
+			cmd.RegisterFlagCompletionFunc(flag, completeValues(values...))
+		}
+	}
 }

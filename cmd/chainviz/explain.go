@@ -59,6 +59,8 @@ func newExplainCmd(s streams) *cobra.Command {
 	f.Float64Var(&opts.lr, "lr", 0, "also show one step of gradient descent on every param with this learning rate")
 	f.IntVar(&opts.steps, "steps", 0, "with --lr, run this many steps of gradient descent and tabulate the output after each")
 	f.IntVar(&opts.order, "order", 1, "2 adds the second derivative with respect to each leaf")
+	cmd.RegisterFlagCompletionFunc("format", completeValues(explain.Formats...))
+	cmd.RegisterFlagCompletionFunc("wrt", completeWrt(s))
 	return cmd
 }
 
@@ -98,6 +100,11 @@ func runExplain(s streams, opts *explainOptions) error {
 	if opts.steps > 0 && e.Losses == nil {
 		warnf(s, "%s: warning: %s has no params, so --steps has nothing to change", g.Output.Pos.File, g.Name)
 	}
+	if i := lossGrows(e.Losses); i > 0 {
+		num := func(v float64) string { return graph.FormatNumber(graph.RoundSig(v)) }
+		warnf(s, "%s: warning: the output %s grows at step %d of gradient descent, from %s to %s (%s after %d steps): the learning rate %g is too large; try a smaller --lr",
+			g.Output.Pos.File, g.Output.Name, i, num(e.Losses[i-1]), num(e.Losses[i]), num(e.Losses[len(e.Losses)-1]), len(e.Losses)-1, opts.lr)
+	}
 	// Titles, labels and descriptions may hold control characters (a YAML
 	// escape such as "\e"); they are escaped before reaching a terminal.
 	var buf strings.Builder
@@ -111,4 +118,15 @@ func runExplain(s streams, opts *explainOptions) error {
 		return specError{e.DescentErr}
 	}
 	return nil
+}
+
+// lossGrows returns the first step after which the output is larger than
+// before it, or 0 when gradient descent never makes it grow.
+func lossGrows(losses []float64) int {
+	for i := 1; i < len(losses); i++ {
+		if losses[i] > losses[i-1] {
+			return i
+		}
+	}
+	return 0
 }

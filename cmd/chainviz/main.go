@@ -130,6 +130,7 @@ func newRootCmd(s streams) *cobra.Command {
 	root.AddCommand(newServeCmd(s))
 	root.AddCommand(newWatchCmd(s))
 	root.AddCommand(newSchemaCmd(s))
+	root.AddCommand(newMdCmd(s))
 	root.AddCommand(newCompletionCmd(s))
 	root.AddCommand(newLayoutCmd(s))
 	return root
@@ -166,7 +167,7 @@ func checkLR(lr float64) error {
 
 // flags maps the options of the library's OptionError to the flags that
 // set them.
-var flags = map[string]string{"Wrt": "--wrt", "Steps": "--steps", "Order": "--order", "Format": "--format", "LR": "--lr", "Hessian": "--hessian"}
+var flags = map[string]string{"Wrt": "--wrt", "Steps": "--steps", "Order": "--order", "Format": "--format", "LR": "--lr", "Hessian": "--hessian", "MaxHessian": "--max-hessian"}
 
 // flagError words an OptionError for the command line: "--wrt x: …".
 func flagError(oe *graph.OptionError) error {
@@ -177,6 +178,7 @@ func flagError(oe *graph.OptionError) error {
 	msg := oe.Msg
 	for opt, flag := range flags {
 		msg = strings.ReplaceAll(msg, "("+opt+")", "("+flag+")")
+		msg = strings.ReplaceAll(msg, "with "+opt+")", "with "+flag+")")
 	}
 	if oe.Value == "" {
 		return fmt.Errorf("%s: %s", name, msg)

@@ -14,6 +14,7 @@ import (
 const (
 	renderCommand   = "go run ./cmd/chainviz render specs/*.yaml --format svg,png,json -o out/"
 	drawingsCommand = "go run ./cmd/chainviz render specs/worked_example.yaml --backward-graph --anim --format svg,png -o out/"
+	pdfCommand      = "go run ./cmd/chainviz render specs/worked_example.yaml -o out/worked_example.pdf"
 )
 
 // TestRenderedOutIsCurrent renders every spec of specs/ afresh and fails
@@ -45,6 +46,12 @@ func TestRenderedOutIsCurrent(t *testing.T) {
 	for _, file := range []string{"worked_example-backward.svg", "worked_example-backward.png", "worked_example-anim.svg"} {
 		compareOut(t, drawings, file, drawingsCommand)
 	}
+	// The worked example as the vector PDF a paper includes.
+	args = []string{"render", filepath.Join("..", "..", "specs", "worked_example.yaml"), "-o", filepath.Join(drawings, "worked_example.pdf")}
+	if code := run(args, nil, &out, &errw); code != 0 {
+		t.Fatalf("render: exit status %d: %s", code, errw.String())
+	}
+	compareOut(t, drawings, "worked_example.pdf", pdfCommand)
 }
 
 // compareOut compares a fresh rendering in dir with the committed out/file:

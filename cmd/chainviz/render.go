@@ -57,8 +57,8 @@ func newRenderCmd(s streams) *cobra.Command {
 		},
 	}
 	f := cmd.Flags()
-	f.StringVarP(&opts.out, "output", "o", "out", "output folder, or a file for a single spec and format")
-	f.StringVar(&opts.formats, "format", "", "comma-separated formats: svg, png, dot, json (default: from -o's extension, else svg)")
+	f.StringVarP(&opts.out, "output", "o", "out", "output folder, or a file for a single spec and format, or - for standard output")
+	f.StringVar(&opts.formats, "format", "", "comma-separated formats: svg, png, pdf, dot, json (default: from -o's extension, else svg)")
 	f.StringVar(&opts.view, "view", "full", "full, forward (values only) or backward (gradients flowing back from the output)")
 	f.StringVar(&opts.rankdir, "rankdir", "LR", "layout direction: LR or TB")
 	f.IntVar(&opts.precision, "precision", 0, "significant digits of the numbers shown (default 4; integers have no decimals)")
@@ -71,6 +71,7 @@ func newRenderCmd(s streams) *cobra.Command {
 	f.BoolVar(&opts.anim, "anim", false, "draw only the animated SVG of --frames, <name>-anim.svg, instead of the diagram")
 	f.BoolVar(&opts.batchChild, "batch-child", false, "")
 	f.MarkHidden("batch-child")
+	registerDrawingCompletions(cmd, "svg", "png", "pdf", "dot", "json")
 	return cmd
 }
 
@@ -89,6 +90,9 @@ func runRender(s streams, cmd *cobra.Command, opts *renderOptions) error {
 	}
 	if len(specs) == 0 {
 		return specError{fmt.Errorf("no specs (.yaml or .yml files) found in %s", strings.Join(opts.specs, ", "))}
+	}
+	if opts.out == "-" && len(specs) != 1 {
+		return fmt.Errorf("-o - writes one file to standard output, but %d specs were given; give a folder", len(specs))
 	}
 	if len(specs) > batchSlice && !opts.batchChild {
 		return renderInSlices(s, cmd, specs)
@@ -122,12 +126,39 @@ func runRender(s streams, cmd *cobra.Command, opts *renderOptions) error {
 	if opts.scale < 0 {
 		return fmt.Errorf("--scale must not be negative")
 	}
+	if err := checkUseful(cmd, opts); err != nil {
+		return err
+	}
 	cfg.Options.Precision, cfg.PNGScale = opts.precision, opts.scale
 	cfg.Drawings = opts.drawings()
 	cfg.Out, cfg.Errors, cfg.Warnings = opts.out, s.err, warnWriter{s}
+	if opts.out == "-" {
+		return renderToStdout(s, opts, specs, cfg, inputsOf(s, opts, specs))
+	}
 	if len(specs) > 3 && isTerminal(s.err) && !s.ui.quiet {
 		cfg.Progress = s.err
 	}
+	sum, err := render.RenderFiles(inputsOf(s, opts, specs), cfg)
+	var ue *render.UsageError
+	if errors.As(err, &ue) {
+		return err
+	} else if err != nil {
+		return specError{err}
+	}
+	if opts.batchChild {
+		fmt.Fprintln(s.out, childTag, len(sum.Results)-sum.Failed(), sum.Files(), sum.Failed())
+	} else if (len(specs) > 1 && !s.ui.quiet) || sum.Failed() > 0 {
+		fmt.Fprintln(s.err, sum)
+	}
+	if sum.Failed() > 0 {
+		return specError{errReported}
+	}
+	return nil
+}
+
+// inputsOf returns the inputs of a batch: each spec, loaded, annotated and
+// checked against the flags.
+func inputsOf(s streams, opts *renderOptions, specs []string) []render.Input {
 	inputs := make([]render.Input, len(specs))
 	for i, path := range specs {
 		inputs[i] = render.Input{Name: path, Load: func() (*backward.Annotated, error) {
@@ -151,22 +182,7 @@ func runRender(s streams, cmd *cobra.Command, opts *renderOptions) error {
 			return a, nil
 		}}
 	}
-	sum, err := render.RenderFiles(inputs, cfg)
-	var ue *render.UsageError
-	if errors.As(err, &ue) {
-		return err
-	} else if err != nil {
-		return specError{err}
-	}
-	if opts.batchChild {
-		fmt.Fprintln(s.out, childTag, len(sum.Results)-sum.Failed(), sum.Files(), sum.Failed())
-	} else if (len(specs) > 1 && !s.ui.quiet) || sum.Failed() > 0 {
-		fmt.Fprintln(s.err, sum)
-	}
-	if sum.Failed() > 0 {
-		return specError{errReported}
-	}
-	return nil
+	return inputs
 }
 
 // onInterrupt makes SIGINT and SIGTERM remove the temporary files of writes
@@ -233,4 +249,25 @@ func hasLeafGradient(a *backward.Annotated) bool {
 		}
 	}
 	return false
+}
+
+// Bounds of the values of --scale and --precision that give a useful
+// picture: below minScale the text of a PNG is under 3 pixels high, above
+// maxScale a small diagram already hits the PNG's size limit.
+const (
+	minScale = 0.25
+	maxScale = 16
+)
+
+// checkUseful rejects a --scale or --precision given explicitly that would
+// draw nothing useful: a PNG too small to read, or numbers without digits.
+func checkUseful(cmd *cobra.Command, opts *renderOptions) error {
+	f := cmd.Flags()
+	if f.Changed("scale") && (opts.scale < minScale || opts.scale > maxScale) {
+		return fmt.Errorf("--scale %g: the PNG's pixels per point must be from %g (text about 3 pixels high) to %g", opts.scale, float64(minScale), float64(maxScale))
+	}
+	if f.Changed("precision") && (opts.precision < 1 || opts.precision > 17) {
+		return fmt.Errorf("--precision %d: the significant digits must be from 1 to 17 (17 round-trips every float64)", opts.precision)
+	}
+	return nil
 }

@@ -53,9 +53,10 @@ func newWatchCmd(s streams) *cobra.Command {
 	}
 	f := cmd.Flags()
 	f.StringVarP(&opts.out, "output", "o", "out", "output folder, or a file when watching a single spec")
-	f.StringVar(&opts.formats, "format", "", "comma-separated formats: svg, png, dot, json (default: from -o's extension, else svg)")
+	f.StringVar(&opts.formats, "format", "", "comma-separated formats: svg, png, pdf, dot, json (default: from -o's extension, else svg)")
 	f.StringVar(&opts.view, "view", "full", "full, forward or backward")
 	f.DurationVar(&opts.debounce, "debounce", live.DefaultDebounce, "wait this long after the last change before rendering")
+	registerDrawingCompletions(cmd, "svg", "png", "pdf", "dot", "json")
 	return cmd
 }
 
