@@ -142,7 +142,7 @@ func (a *Annotated) AddHessianLimit(limit int) error {
 	}
 	n := len(wrt)
 	if n > limit {
-		return &graph.OptionError{Option: "Hessian", Msg: fmt.Sprintf("the leaves have %d scalar elements; the full Hessian is limited to %d (raise the limit with MaxHessian)", n, limit)}
+		return &graph.OptionError{Option: "Hessian", Msg: fmt.Sprintf("the leaves have %d scalar elements; the full Hessian is limited to %d (raise it with MaxHessian)", n, limit)}
 	}
 	if err := repeatedWork(a.Graph, "the full Hessian", n, 6); err != nil {
 		return err

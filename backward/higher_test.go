@@ -231,7 +231,7 @@ func TestHessianIsSymmetricOnRandomGraphs(t *testing.T) {
 func TestHessianLimit(t *testing.T) {
 	a := annotateSrc(t, "name: big\ninputs:\n  x: [[1,2,3,4,5,6,7,8,9],[1,2,3,4,5,6,7,8,9],[1,2,3,4,5,6,7,8,9],[1,2,3,4,5,6,7,8,9],[1,2,3,4,5,6,7,8,9],[1,2,3,4,5,6,7,8,9],[1,2,3,4,5,6,7,8,9],[1,2,3,4,5,6,7,8,9]]\nnodes:\n  s: sum(x)\n")
 	err := a.AddHessian()
-	if err == nil || err.Error() != "Hessian: the leaves have 72 scalar elements; the full Hessian is limited to 64 (raise the limit with MaxHessian)" {
+	if err == nil || err.Error() != "Hessian: the leaves have 72 scalar elements; the full Hessian is limited to 64 (raise it with MaxHessian)" {
 		t.Fatalf("err = %v", err)
 	}
 	if err := a.AddHessianLimit(72); err != nil || len(a.Hessian.Wrt) != 72 {
