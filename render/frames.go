@@ -71,7 +71,7 @@ func Steps(a *backward.Annotated, opt Options) ([]Step, error) {
 	if err := opt.Validate(); err != nil {
 		return nil, err
 	}
-	opt.View = ViewFull
+	opt.View, opt.Collapse, opt.Focus = ViewFull, nil, ""
 	return newDiagram(a, opt).steps(), nil
 }
 
@@ -116,7 +116,9 @@ func Frames(a *backward.Annotated, opt Options) ([]Frame, error) {
 	if count > MaxFrames {
 		return nil, fmt.Errorf("%s would take %d frames, more than %d; draw its diagram instead", g.Name, count, MaxFrames)
 	}
-	opt.View = ViewFull
+	// The frames draw every node, in frames of their own; they are drawn
+	// without groups' boxes or a focus.
+	opt.View, opt.Collapse, opt.Focus = ViewFull, nil, ""
 	d := newDiagram(a, opt)
 	flowed := make([]bool, len(a.Edges))
 	var steps []*frameStep
