@@ -85,6 +85,9 @@ type diagram struct {
 	// LabelsAuto by the number of boxes drawn.
 	plan   *drawPlan
 	labels EdgeLabels
+	// compact draws scalar nodes on two lines (name; value and gradient)
+	// when more than autoNoLocalNodes boxes are drawn.
+	compact bool
 }
 
 func newDiagram(a *backward.Annotated, opt Options) *diagram {
@@ -114,8 +117,10 @@ func newDiagram(a *backward.Annotated, opt Options) *diagram {
 	d.warns = nodeWarnings(a.Graph.Nodes, a.Warnings, maxID)
 	d.plan = d.newPlan()
 	d.labels = o.EdgeLabels
+	drawn := d.drawnNodes()
+	d.compact = drawn > autoNoLocalNodes
 	if d.labels == LabelsAuto {
-		switch n := d.drawnNodes(); {
+		switch n := drawn; {
 		case n <= autoFullNodes:
 			d.labels = LabelsFull
 		case n <= autoNoLocalNodes:
@@ -175,7 +180,11 @@ func (d *diagram) header(b *strings.Builder, caption string) {
 	}
 	fmt.Fprintf(b, "\tgraph [rankdir=%s, bgcolor=%q, fontname=%q, fontsize=%d, fontcolor=%q,\n",
 		rankdir, p.Background, fontName, sizeText, p.Text)
-	b.WriteString("\t\tnodesep=0.3, ranksep=0.3, pad=0.3, labelloc=t, labeljust=l,\n")
+	nodesep := "0.3"
+	if d.compact {
+		nodesep = "0.12" // Compact nodes are short; keep their ranks tight.
+	}
+	b.WriteString("\t\tnodesep=" + nodesep + ", ranksep=0.3, pad=0.3, labelloc=t, labeljust=l,\n")
 	fmt.Fprintf(b, "\t\tlabel=<%s>];\n", caption)
 	fmt.Fprintf(b, "\tnode [shape=plain, fontname=%q, fontsize=%d, fontcolor=%q];\n", fontName, sizeText, p.Text)
 	fmt.Fprintf(b, "\tedge [fontname=%q, fontsize=%d, color=%q, penwidth=1.2, arrowsize=0.8];\n",

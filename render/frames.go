@@ -111,6 +111,11 @@ func Frames(a *backward.Annotated, opt Options) ([]Frame, error) {
 	if err := opt.Validate(); err != nil {
 		return nil, err
 	}
+	return frames(a, opt)
+}
+
+// frames is Frames for options the caller has validated.
+func frames(a *backward.Annotated, opt Options) ([]Frame, error) {
 	g := a.Graph
 	count := len(g.Nodes) + len(a.Edges) + TitleFrames
 	if count > MaxFrames {

@@ -35,17 +35,6 @@ func (d *diagram) planned(b *strings.Builder) {
 		}
 		return top
 	}
-	lca := func(s1, s2 int) int {
-		up := map[int]bool{top: true}
-		for s := s1; s != top; s = parent[s] {
-			up[s] = true
-		}
-		for s := s2; ; s = parent[s] {
-			if up[s] {
-				return s
-			}
-		}
-	}
 	var edges strings.Builder
 	for _, n := range d.a.Graph.Nodes {
 		if !p.visible(n) {
@@ -91,12 +80,15 @@ func (d *diagram) planned(b *strings.Builder) {
 			c.idx = append(c.idx, i)
 			continue
 		}
-		s := lca(scopeOf(e.From), scopeOf(e.To))
+		// The wire sits with its consumer: so each edge of a fan-out into
+		// a group has its label next to its own consumer, not in a column
+		// outside the group shared by every edge of the fan-out.
+		s := scopeOf(e.To)
 		lines[s] = append(lines[s], d.wireNode(i))
 		d.wireEdges(&edges, i, p.endpoint(e.From), nodeID(e.To))
 	}
 	for k, c := range crossings {
-		s := lca(scopeOf(c.from), parent[c.box])
+		s := parent[c.box]
 		lines[s] = append(lines[s], fmt.Sprintf("x%d [label=<%s>];", k, d.crossingLabel(c.from, c.box, c.idx)))
 		color, style := d.pal.Wire, ""
 		if d.a.Edges[c.idx[0]].Grad == nil && d.o.View != ViewForward {

@@ -18,7 +18,7 @@ func (d *diagram) caption() string {
 	if d.step != nil {
 		notes = d.step.captionRows(d)
 	}
-	return d.captionTable(title, notes+d.planRows()+d.warningRows(), d.legend())
+	return d.captionTable(title, notes+d.planRows()+d.summaryRows(), d.legend())
 }
 
 // planRows returns the caption's notes on what the drawing leaves out: the
@@ -45,6 +45,9 @@ func (d *diagram) planRows() string {
 		if len(names) > 0 {
 			notes = append(notes, "Collapsed: "+strings.Join(names, ", ")+". A box lists the values leaving its group; an edge into it carries the sum of the gradients of the edges it stands for, = ∂L/∂out × ∂out/∂in summed over the paths inside.")
 		}
+	}
+	if d.compact {
+		notes = append(notes, "With "+strconv.Itoa(d.drawnNodes())+" boxes, each node shows its name, op, value (green) and gradient ∂L/∂node (red, after ∂) only; --focus NODE or --collapse draws fewer boxes in full.")
 	}
 	if d.o.EdgeLabels == LabelsAuto && d.labels != LabelsFull {
 		what := "local derivatives are left out"
