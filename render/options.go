@@ -67,9 +67,10 @@ const (
 )
 
 // The sizes, in drawn nodes, at which LabelsAuto shortens edge labels.
-// They come from measurements of the overlap checker (see
-// TestEdgeLabelThresholds): full labels of a scalar MLP stay apart up to
-// about this size, and lines of local derivatives are the first to pile up.
+// They come from the measured sizes of generated scalar MLPs: no texts
+// overlap with any policy, but full labels make an 81-node MLP 5028 × 3297
+// pt (3847 × 3297 with the gradient only) and a 187-node one 6592 × 5495 pt
+// (4271 × 3291), while a PNG stays sharp up to 8000 px a side.
 const (
 	autoFullNodes    = 60
 	autoNoLocalNodes = 150

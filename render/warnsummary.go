@@ -44,19 +44,21 @@ var warningKinds = []warningKind{
 	}},
 }
 
-// maxExamples is the number of nodes a summary line names.
+// maxExamples is the number of nodes a summary line names; a kind with at
+// most that many warnings keeps a line for each, with its position.
 const maxExamples = 3
 
 // SummarizeWarnings returns the warnings among ds (diagnostics of other
-// severities are left out) as lines: a warning of a kind that occurs once
-// is its own line, as Diagnostic.String writes it; the warnings of a kind
-// that occurs several times make one line, "file: warning: 312 leaves have
+// severities are left out) as lines: the warnings of a kind that occurs
+// more than three times make one line, "file: warning: 312 leaves have
 // a gradient of exactly 0 … (W1_0_0, W1_0_1, b1_0, …)", in the order of
-// their first warning. Warnings of no known kind keep a line each.
+// their first warning. A kind with at most three warnings, and warnings of
+// no known kind, keep a line each.
 func SummarizeWarnings(ds graph.Diagnostics) []string {
 	type bucket struct {
 		first    graph.Diagnostic
 		examples []string
+		all      []string // The first maxExamples warnings as lines.
 		n        int
 	}
 	var order []any // *bucket or graph.Diagnostic, in order.
@@ -85,6 +87,7 @@ func SummarizeWarnings(ds graph.Diagnostics) []string {
 		b.n++
 		if len(b.examples) < maxExamples {
 			b.examples = append(b.examples, name)
+			b.all = append(b.all, d.String())
 		}
 	}
 	var lines []string
@@ -93,8 +96,8 @@ func SummarizeWarnings(ds graph.Diagnostics) []string {
 		case graph.Diagnostic:
 			lines = append(lines, o.String())
 		case *bucket:
-			if o.n == 1 {
-				lines = append(lines, o.first.String())
+			if o.n <= maxExamples {
+				lines = append(lines, o.all...)
 				continue
 			}
 			ex := strings.Join(o.examples, ", ")
