@@ -51,7 +51,8 @@ func (d *diagram) planned(b *strings.Builder) {
 			continue
 		}
 		if ms := d.members(i); len(ms) > 0 {
-			lines[parent[i]] = append(lines[parent[i]], fmt.Sprintf("%s [label=<%s>];", boxID(i), d.boxLabel(i, ms)))
+			// The id lets the live page expand the box again.
+			lines[parent[i]] = append(lines[parent[i]], fmt.Sprintf("%s [id=%q, label=<%s>];", boxID(i), "box_"+p.groups[i].Name, d.boxLabel(i, ms)))
 		}
 	}
 	type crossing struct {
@@ -121,6 +122,8 @@ func (d *diagram) writeScope(b *strings.Builder, lines [][]string, s int, indent
 		}
 		gr := p.groups[c]
 		fmt.Fprintf(b, "%ssubgraph cluster_%d {\n", indent, c)
+		// The id lets the live page collapse the group by a click.
+		fmt.Fprintf(b, "%s\tid=%q;\n", indent, "group_"+gr.Name)
 		fmt.Fprintf(b, "%s\tlabel=<%s>; style=\"rounded\"; color=%q; penwidth=1.2; labeljust=l; margin=10;\n",
 			indent, font(bold(escapeHTML(gr.Title)), d.pal.Muted, sizeSmall+1), d.pal.PendingLine)
 		b.WriteString(inner.String())
