@@ -3,7 +3,6 @@ package render
 import (
 	"bytes"
 	"fmt"
-	"math"
 	"strings"
 
 	"github.com/chainviz/chainviz/backward"
@@ -119,78 +118,6 @@ func renderDiagram(a *backward.Annotated, fs []Format, opt Options, pngScale flo
 		notes = n
 		for j, i := range at {
 			out[i] = data[j]
-		}
-	}
-	return out, notes, nil
-}
-
-// layoutDiagram returns the DOT text of a's diagram and its SVG. With
-// RankDir Auto it lays the diagram out left to right and top to bottom and
-// keeps the drawing whose aspect ratio is closer to a 16:9 page.
-func layoutDiagram(a *backward.Annotated, opt Options) (dot, svg []byte, err error) {
-	if opt.RankDir != Auto {
-		dot = DOT(a, opt)
-		svg, err = SVG(dot)
-		return dot, svg, err
-	}
-	best := math.Inf(1)
-	for _, rd := range []RankDir{LR, TB} {
-		opt.RankDir = rd
-		d := DOT(a, opt)
-		s, err := SVG(d)
-		if err != nil {
-			return nil, nil, err
-		}
-		w, h, ok := svgSize(s)
-		if !ok {
-			return nil, nil, fmt.Errorf("graphviz: the SVG has no size")
-		}
-		if miss := math.Abs(math.Log(w / h / (16.0 / 9))); miss < best {
-			best, dot, svg = miss, d, s
-		}
-	}
-	return dot, svg, nil
-}
-
-// renderDOT returns a drawing given as DOT text in each of the formats dot,
-// svg and png, laying it out once.
-func renderDOT(dot []byte, fs []Format, pngScale float64) ([][]byte, error) {
-	var svg []byte
-	for _, f := range fs {
-		if f == FormatSVG || f == FormatPNG {
-			var err error
-			if svg, err = SVG(dot); err != nil {
-				return nil, err
-			}
-			break
-		}
-	}
-	out, _, err := rasterize(dot, svg, fs, pngScale)
-	return out, err
-}
-
-// rasterize returns a drawing, given as its DOT text and SVG (which may be
-// nil when no format needs it), in each of the formats dot, svg and png.
-func rasterize(dot, svg []byte, fs []Format, pngScale float64) ([][]byte, []string, error) {
-	out := make([][]byte, len(fs))
-	var notes []string
-	for i, f := range fs {
-		switch f {
-		case FormatDOT:
-			out[i] = dot
-		case FormatSVG:
-			out[i] = svg
-		case FormatPNG:
-			png, note, err := pngNoted(svg, pngScale)
-			if err != nil {
-				return nil, nil, err
-			}
-			out[i] = png
-			if note != "" {
-				notes = append(notes, note)
-			}
-		default:
-			return nil, nil, fmt.Errorf("format %q is not a drawing (want svg, png or dot)", f)
 		}
 	}
 	return out, notes, nil

@@ -113,6 +113,10 @@ type Options struct {
 	// "… N more" where the graph goes on.
 	Focus string
 	Depth int
+	// normal is set by normalized, so that options validated and
+	// normalized once at the entry (RenderFiles, RenderNoted) are not
+	// parsed again by each drawing.
+	normal bool
 }
 
 // ParseView returns the view named s ("full", "forward" or "backward").
@@ -219,6 +223,10 @@ func (o Options) CheckGraph(a *backward.Annotated) error {
 // their canonical values, so the rest of the package never sees them.
 // Invalid values fall back to the defaults; Validate reports them.
 func (o Options) normalized() Options {
+	if o.normal {
+		return o
+	}
+	o.normal = true
 	o.View, _ = ParseView(string(o.View))
 	if o.View == "" {
 		o.View = ViewFull
