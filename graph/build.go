@@ -121,6 +121,7 @@ func (p *parser) build(s *rawSpec) *Graph {
 	for _, n := range order {
 		g.add(n)
 	}
+	p.buildGroups(g, s)
 	if len(order) < len(ops) {
 		// Cycles were reported; the shapes of the nodes outside them are
 		// still checked.

@@ -20,6 +20,8 @@ type rawSpec struct {
 	nodes                    []*rawNode
 	output                   string
 	outputPos                Pos
+	// groups is the top-level groups map (see groups.go).
+	groups []*rawGroup
 }
 
 // rawLeaf is an entry of inputs or params.
@@ -30,6 +32,8 @@ type rawLeaf struct {
 	noGrad bool
 	label  string
 	pos    Pos
+	// group is the leaf's group key, if any.
+	group rawGroupRef
 }
 
 // rawNode is an entry of nodes.
@@ -45,6 +49,8 @@ type rawNode struct {
 	opPos  Pos
 	// kw is the keyword argument, if any (see keywords.go).
 	kw rawKeyword
+	// group is the node's group key, if any.
+	group rawGroupRef
 }
 
 // rawArg is one entry of a node's in list: a reference or a literal.
@@ -58,7 +64,7 @@ type rawArg struct {
 }
 
 // specKeys are the top-level keys of spec format v1.
-var specKeys = []string{"version", "name", "title", "description", "inputs", "params", "nodes", "output"}
+var specKeys = []string{"version", "name", "title", "description", "inputs", "params", "nodes", "output", "groups"}
 
 // parser accumulates diagnostics while it walks the YAML tree of one file.
 type parser struct {
@@ -252,6 +258,8 @@ func (p *parser) parseSpec(doc *yaml.Node) *rawSpec {
 				}
 				s.output, s.outputPos = name, p.pos(v)
 			}
+		case "groups":
+			s.groups = p.groupsMap(v)
 		}
 	})
 	if p.count > p.limits.MaxNodes {
@@ -309,7 +317,7 @@ func (p *parser) leaves(s *rawSpec, v *yaml.Node, what string, kind Kind) {
 		leaf := &rawLeaf{name: name, kind: kind, pos: p.pos(k)}
 		if val.Kind == yaml.MappingNode {
 			var haveValue bool
-			p.mapping(val, what+"."+name, []string{"value", "grad", "label"}, func(key string, _, x *yaml.Node) {
+			p.mapping(val, what+"."+name, []string{"value", "grad", "label", "group"}, func(key string, _, x *yaml.Node) {
 				switch key {
 				case "value":
 					haveValue = true
@@ -322,6 +330,8 @@ func (p *parser) leaves(s *rawSpec, v *yaml.Node, what string, kind Kind) {
 					leaf.noGrad = x.Value == "false" || x.Value == "False" || x.Value == "FALSE"
 				case "label":
 					leaf.label, _ = p.str(x, what+"."+name+".label")
+				case "group":
+					leaf.group = p.groupRef(x, what+"."+name+".group")
 				}
 			})
 			if !haveValue {

@@ -33,6 +33,7 @@ func JSONSchema() []byte {
 		{"in", described(obj{{"type", "array"}, {"items", obj{{"anyOf", []obj{ref("identifier"), {{"type", "number"}}}}}}},
 			"The inputs in order: names of inputs, params or nodes, or numbers (anonymous constants).")},
 		{"label", described(ref("text"), "A display label.")},
+		{"group", described(ref("identifier"), "The group the node is drawn in (see the top-level groups).")},
 	}
 	for _, k := range builtin.keywords() {
 		t := obj{{"type", "integer"}}
@@ -57,6 +58,7 @@ func JSONSchema() []byte {
 				{"value", ref("value")},
 				{"grad", described(obj{{"type", "boolean"}}, "false makes the leaf a constant: no gradient is computed or drawn.")},
 				{"label", described(ref("text"), "A display label.")},
+				{"group", described(ref("identifier"), "The group the leaf is drawn in (see the top-level groups).")},
 			}}},
 		}}}},
 		{"leaves", obj{
@@ -96,6 +98,17 @@ func JSONSchema() []byte {
 				{"additionalProperties", ref("node")},
 			}, "The op nodes: name → add(a, b) or {op: add, in: [a, b], label: …}. References may point forward.")},
 			{"output", described(ref("identifier"), "The node the gradients are taken of; default: the last node.")},
+			{"groups", described(obj{
+				{"type", []string{"object", "null"}},
+				{"propertyNames", ref("identifier")},
+				{"additionalProperties", obj{{"anyOf", []obj{
+					{{"type", "array"}, {"minItems", 1}, {"items", ref("identifier")}},
+					{{"type", "object"}, {"additionalProperties", false}, {"required", []string{"members"}}, {"properties", obj{
+						{"title", ref("text")},
+						{"members", obj{{"type", "array"}, {"minItems", 1}, {"items", ref("identifier")}}},
+					}}},
+				}}}},
+			}, "Groups drawn as titled frames: name → [members] or {title, members}; a member is a leaf, a node or another group, which nests inside.")},
 		}},
 		{"$defs", defs},
 	}

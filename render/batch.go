@@ -121,9 +121,12 @@ func RenderFiles(inputs []Input, cfg Config) (*Summary, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The options are validated once, here, and normalized: nothing
+	// below parses them again.
 	if err := cfg.Options.Validate(); err != nil {
 		return nil, &UsageError{err.Error()}
 	}
+	cfg.Options = cfg.Options.normalized()
 	if err := cfg.Drawings.check(fs, file != ""); err != nil {
 		return nil, err
 	}
@@ -199,9 +202,17 @@ func renderOne(in Input, dir, file string, fs []Format, cfg Config, used map[str
 		}
 		used[name] = in.Name
 	}
-	outs, err := cfg.Drawings.render(a, fs, cfg.Options, cfg.PNGScale)
+	if err := cfg.Options.CheckGraph(a); err != nil {
+		return nil, fmt.Errorf("%s: %w", in.Name, err)
+	}
+	outs, notes, err := cfg.Drawings.render(a, fs, cfg.Options, cfg.PNGScale)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", in.Name, err)
+	}
+	if cfg.Warnings != nil {
+		for _, n := range notes {
+			fmt.Fprintf(cfg.Warnings, "%s: warning: %s\n", in.Name, n)
+		}
 	}
 	if cfg.Warnings != nil && slices.Contains(fs, FormatPNG) {
 		if rs := UndrawableText(a); len(rs) > 0 {

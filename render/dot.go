@@ -35,6 +35,11 @@ func DOT(a *backward.Annotated, opt Options) []byte { return newDiagram(a, opt).
 func (d *diagram) dot() []byte {
 	var b strings.Builder
 	d.header(&b, d.caption())
+	if d.plan.active() {
+		d.planned(&b)
+		b.WriteString("}\n")
+		return []byte(b.String())
+	}
 	base := d.pal
 	for _, n := range d.a.Graph.Nodes {
 		d.pal = d.step.nodePalette(base, n)
@@ -75,6 +80,14 @@ type diagram struct {
 	// step, when not nil, is the state of one frame of the step-by-step
 	// animation.
 	step *frameStep
+	// plan is what is drawn of a graph with groups, a collapse or a focus
+	// (see fold.go); labels is the edge label policy, resolved from
+	// LabelsAuto by the number of boxes drawn.
+	plan   *drawPlan
+	labels EdgeLabels
+	// compact draws scalar nodes on two lines (name; value and gradient)
+	// when more than autoNoLocalNodes boxes are drawn.
+	compact bool
 }
 
 func newDiagram(a *backward.Annotated, opt Options) *diagram {
@@ -102,6 +115,20 @@ func newDiagram(a *backward.Annotated, opt Options) *diagram {
 		d.from[e.From.ID] = append(d.from[e.From.ID], i)
 	}
 	d.warns = nodeWarnings(a.Graph.Nodes, a.Warnings, maxID)
+	d.plan = d.newPlan()
+	d.labels = o.EdgeLabels
+	drawn := d.drawnNodes()
+	d.compact = drawn > autoNoLocalNodes
+	if d.labels == LabelsAuto {
+		switch n := drawn; {
+		case n <= autoFullNodes:
+			d.labels = LabelsFull
+		case n <= autoNoLocalNodes:
+			d.labels = LabelsNoLocal
+		default:
+			d.labels = LabelsGrad
+		}
+	}
 	return d
 }
 
@@ -147,9 +174,17 @@ func (d *diagram) rawName(n *graph.Node) string {
 func (d *diagram) header(b *strings.Builder, caption string) {
 	p := d.pal
 	b.WriteString("digraph chainviz {\n")
+	rankdir := d.o.RankDir
+	if rankdir == Auto {
+		rankdir = LR // Render chooses between LR and TB by laying out both.
+	}
 	fmt.Fprintf(b, "\tgraph [rankdir=%s, bgcolor=%q, fontname=%q, fontsize=%d, fontcolor=%q,\n",
-		d.o.RankDir, p.Background, fontName, sizeText, p.Text)
-	b.WriteString("\t\tnodesep=0.3, ranksep=0.3, pad=0.3, labelloc=t, labeljust=l,\n")
+		rankdir, p.Background, fontName, sizeText, p.Text)
+	nodesep := "0.3"
+	if d.compact {
+		nodesep = "0.12" // Compact nodes are short; keep their ranks tight.
+	}
+	b.WriteString("\t\tnodesep=" + nodesep + ", ranksep=0.3, pad=0.3, labelloc=t, labeljust=l,\n")
 	fmt.Fprintf(b, "\t\tlabel=<%s>];\n", caption)
 	fmt.Fprintf(b, "\tnode [shape=plain, fontname=%q, fontsize=%d, fontcolor=%q];\n", fontName, sizeText, p.Text)
 	fmt.Fprintf(b, "\tedge [fontname=%q, fontsize=%d, color=%q, penwidth=1.2, arrowsize=0.8];\n",

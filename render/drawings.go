@@ -59,7 +59,7 @@ func (ds Drawing) check(fs []Format, toFile bool) error {
 
 // render returns the files of the drawings of a, in the formats fs, in the
 // order of the Drawing constants and then of fs.
-func (ds Drawing) render(a *backward.Annotated, fs []Format, opt Options, pngScale float64) ([]output, error) {
+func (ds Drawing) render(a *backward.Annotated, fs []Format, opt Options, pngScale float64) ([]output, []string, error) {
 	if ds == 0 {
 		ds = DrawDiagram
 	}
@@ -69,26 +69,32 @@ func (ds Drawing) render(a *backward.Annotated, fs []Format, opt Options, pngSca
 			outs = append(outs, output{suffix + "." + string(f), data[i]})
 		}
 	}
+	var notes []string
 	if ds&DrawDiagram != 0 {
-		data, err := Render(a, fs, opt, pngScale)
+		data, n, err := renderDiagram(a, fs, opt, pngScale)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
+		notes = n
 		add("", data)
+	}
+	// The other drawings have a direction of their own to choose.
+	if opt.RankDir == Auto {
+		opt.RankDir = LR
 	}
 	if ds&DrawBackwardGraph != 0 {
 		data, err := renderDOT(BackwardDOT(a, opt), fs, pngScale)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		add("-backward", data)
 	}
 	if ds&(DrawFrames|DrawAnimation) == 0 {
-		return outs, nil
+		return outs, notes, nil
 	}
-	frames, err := Frames(a, opt)
+	frames, err := frames(a, opt)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	digits := max(2, len(fmt.Sprint(len(frames))))
 	svgs := make([][]byte, len(frames))
@@ -99,7 +105,7 @@ func (ds Drawing) render(a *backward.Annotated, fs []Format, opt Options, pngSca
 		}
 		data, err := renderDOT(fr.DOT, formats, pngScale)
 		if err != nil {
-			return nil, fmt.Errorf("frame %d: %w", k+1, err)
+			return nil, nil, fmt.Errorf("frame %d: %w", k+1, err)
 		}
 		for i, f := range formats {
 			if f == FormatSVG {
@@ -114,15 +120,15 @@ func (ds Drawing) render(a *backward.Annotated, fs []Format, opt Options, pngSca
 		if svgs[0] == nil {
 			for k, fr := range frames {
 				if svgs[k], err = SVG(fr.DOT); err != nil {
-					return nil, fmt.Errorf("frame %d: %w", k+1, err)
+					return nil, nil, fmt.Errorf("frame %d: %w", k+1, err)
 				}
 			}
 		}
 		anim, err := Animate(svgs)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		outs = append(outs, output{"-anim.svg", anim})
 	}
-	return outs, nil
+	return outs, notes, nil
 }

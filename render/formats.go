@@ -65,10 +65,30 @@ func formatNames() string {
 // order. The DOT text and the SVG are computed once and shared: the PNG is
 // rasterized from the SVG. pngScale is the PNG's resolution in pixels per
 // point (DefaultPNGScale when zero). An error leaves no partial result.
+// With RankDir Auto, the diagram is laid out both ways and the drawing
+// closer to a 16:9 page is kept. Notes about the result (a PNG drawn at a
+// lower resolution than asked) are dropped; RenderNoted returns them.
 func Render(a *backward.Annotated, fs []Format, opt Options, pngScale float64) ([][]byte, error) {
+	out, _, err := RenderNoted(a, fs, opt, pngScale)
+	return out, err
+}
+
+// RenderNoted is Render that also returns notes for the user about the
+// result, such as a PNG that had to be drawn at a lower resolution than
+// asked, with how to get a smaller drawing.
+func RenderNoted(a *backward.Annotated, fs []Format, opt Options, pngScale float64) ([][]byte, []string, error) {
 	if err := opt.Validate(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	if err := opt.CheckGraph(a); err != nil {
+		return nil, nil, err
+	}
+	return renderDiagram(a, fs, opt.normalized(), pngScale)
+}
+
+// renderDiagram is RenderNoted for options validated and normalized by the
+// caller.
+func renderDiagram(a *backward.Annotated, fs []Format, opt Options, pngScale float64) ([][]byte, []string, error) {
 	out := make([][]byte, len(fs))
 	var drawn []Format // The formats of the drawing, at the indices at.
 	var at []int
@@ -79,56 +99,27 @@ func Render(a *backward.Annotated, fs []Format, opt Options, pngScale float64) (
 		case FormatJSON:
 			var buf bytes.Buffer
 			if err := backward.WriteJSON(&buf, a); err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			out[i] = buf.Bytes()
 		default:
-			return nil, fmt.Errorf("unknown format %q (want %s)", f, formatNames())
+			return nil, nil, fmt.Errorf("unknown format %q (want %s)", f, formatNames())
 		}
 	}
+	var notes []string
 	if len(drawn) > 0 {
-		data, err := renderDOT(DOT(a, opt), drawn, pngScale)
+		dot, svg, err := layoutDiagram(a, opt)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
+		data, n, err := rasterize(dot, svg, drawn, pngScale)
+		if err != nil {
+			return nil, nil, err
+		}
+		notes = n
 		for j, i := range at {
 			out[i] = data[j]
 		}
 	}
-	return out, nil
-}
-
-// renderDOT returns a drawing given as DOT text in each of the formats dot,
-// svg and png, laying it out once.
-func renderDOT(dot []byte, fs []Format, pngScale float64) ([][]byte, error) {
-	var svg []byte
-	out := make([][]byte, len(fs))
-	for i, f := range fs {
-		var err error
-		switch f {
-		case FormatDOT:
-			out[i] = dot
-			continue
-		case FormatSVG, FormatPNG, FormatPDF:
-		default:
-			return nil, fmt.Errorf("format %q is not a drawing (want svg, png, pdf or dot)", f)
-		}
-		if svg == nil {
-			if svg, err = SVG(dot); err != nil {
-				return nil, err
-			}
-		}
-		out[i] = svg
-		if f == FormatPNG {
-			if out[i], err = PNG(svg, pngScale); err != nil {
-				return nil, err
-			}
-		}
-		if f == FormatPDF {
-			if out[i], err = PDF(svg); err != nil {
-				return nil, err
-			}
-		}
-	}
-	return out, nil
+	return out, notes, nil
 }

@@ -71,7 +71,7 @@ func Steps(a *backward.Annotated, opt Options) ([]Step, error) {
 	if err := opt.Validate(); err != nil {
 		return nil, err
 	}
-	opt.View = ViewFull
+	opt.View, opt.Collapse, opt.Focus = ViewFull, nil, ""
 	return newDiagram(a, opt).steps(), nil
 }
 
@@ -111,12 +111,19 @@ func Frames(a *backward.Annotated, opt Options) ([]Frame, error) {
 	if err := opt.Validate(); err != nil {
 		return nil, err
 	}
+	return frames(a, opt)
+}
+
+// frames is Frames for options the caller has validated.
+func frames(a *backward.Annotated, opt Options) ([]Frame, error) {
 	g := a.Graph
 	count := len(g.Nodes) + len(a.Edges) + TitleFrames
 	if count > MaxFrames {
 		return nil, fmt.Errorf("%s would take %d frames, more than %d; draw its diagram instead", g.Name, count, MaxFrames)
 	}
-	opt.View = ViewFull
+	// The frames draw every node, in frames of their own; they are drawn
+	// without groups' boxes or a focus.
+	opt.View, opt.Collapse, opt.Focus = ViewFull, nil, ""
 	d := newDiagram(a, opt)
 	flowed := make([]bool, len(a.Edges))
 	var steps []*frameStep

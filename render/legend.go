@@ -1,6 +1,9 @@
 package render
 
-import "strings"
+import (
+	"strconv"
+	"strings"
+)
 
 // caption returns the HTML-like graph label: the title (the spec's name
 // when it has none); the description or, in a frame of the step-by-step
@@ -15,7 +18,49 @@ func (d *diagram) caption() string {
 	if d.step != nil {
 		notes = d.step.captionRows(d)
 	}
-	return d.captionTable(title, notes+d.warningRows(), d.legend())
+	return d.captionTable(title, notes+d.planRows()+d.summaryRows(), d.legend())
+}
+
+// planRows returns the caption's notes on what the drawing leaves out: the
+// focus, the collapsed groups and shortened edge labels.
+func (d *diagram) planRows() string {
+	var notes []string
+	if p := d.plan; p != nil && p.shown != nil {
+		kept := 0
+		for _, n := range d.a.Graph.Nodes {
+			if p.shown[n.ID] && !isAnonymous(n) {
+				kept++
+			}
+		}
+		notes = append(notes, "Focus on "+d.o.Focus+", "+strconv.Itoa(d.o.Depth)+" "+plural(d.o.Depth, "step")+" up- and downstream: "+
+			strconv.Itoa(kept)+" of "+strconv.Itoa(len(d.a.Graph.Nodes))+" nodes; a dashed “… N more” marks where the graph goes on.")
+	}
+	if p := d.plan; p != nil {
+		var names []string
+		for i, c := range p.collapsed {
+			if c {
+				names = append(names, p.groups[i].Name)
+			}
+		}
+		if len(names) > 0 {
+			notes = append(notes, "Collapsed: "+strings.Join(names, ", ")+". A box lists the values leaving its group; an edge into it carries the sum of the gradients of the edges it stands for, = ∂L/∂out × ∂out/∂in summed over the paths inside.")
+		}
+	}
+	if d.compact {
+		notes = append(notes, "With "+strconv.Itoa(d.drawnNodes())+" boxes, each node shows its name, op, value (green) and gradient ∂L/∂node (red, after ∂) only; --focus NODE or --collapse draws fewer boxes in full.")
+	}
+	if d.o.EdgeLabels == LabelsAuto && d.labels != LabelsFull {
+		what := "local derivatives are left out"
+		if d.labels == LabelsGrad {
+			what = "they show the gradient only"
+		}
+		notes = append(notes, "Edge labels are shortened for "+strconv.Itoa(d.drawnNodes())+" boxes: "+what+" (--edge-labels full shows everything).")
+	}
+	var b strings.Builder
+	for _, n := range notes {
+		b.WriteString(d.textRows(n, d.pal.Muted, sizeSmall+1))
+	}
+	return b.String()
 }
 
 // captionTable lays out a graph label: the title in large bold type, then

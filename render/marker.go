@@ -65,15 +65,3 @@ func (d *diagram) tooltip(n *graph.Node) string {
 	}
 	return "tooltip=" + quoteDOT(warnMark+" "+strings.Join(ws, "\n"+warnMark+" ")) + ", "
 }
-
-// warningRows returns the caption's footnotes: every warning of the graph,
-// after the marker, so that they are read in a PNG too.
-func (d *diagram) warningRows() string {
-	var b strings.Builder
-	for _, w := range d.a.Warnings {
-		if w.Severity == graph.Warning {
-			b.WriteString(d.textRows(warnMark+" "+w.Summary, d.pal.Warn, sizeSmall+1))
-		}
-	}
-	return b.String()
-}

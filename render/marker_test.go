@@ -40,7 +40,8 @@ func TestWarningMarkers(t *testing.T) {
 			t.Errorf("node %s is marked without a warning: %s", name, line)
 		}
 	}
-	// Every warning is also a footnote of the caption, read in a PNG too.
+	// Every warning is also a footnote of the caption, read in a PNG too
+	// (a kind with at most three warnings is not summarised).
 	caption := string(dot[:strings.Index(string(dot), "\tnode [")])
 	for _, w := range a.Warnings {
 		if !strings.Contains(caption, escapeHTML(warnMark + " " + w.Summary)[:40]) {

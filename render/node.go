@@ -39,6 +39,10 @@ func (d *diagram) nodeLabel(n *graph.Node) string {
 	b.WriteString(font(escapeHTML(nbsp+nbsp+d.kindCaption(n)), p.Muted, sizeSmall))
 	b.WriteString(`</TD></TR>`)
 
+	if d.compact && d.compactRow(&b, n) {
+		b.WriteString(`</TABLE>`)
+		return b.String()
+	}
 	if n.Op != nil {
 		b.WriteString(row(font(escapeHTML(d.formula(n)), p.Text, sizeText), "LEFT"))
 	}
@@ -51,6 +55,28 @@ func (d *diagram) nodeLabel(n *graph.Node) string {
 	}
 	b.WriteString(`</TABLE>`)
 	return b.String()
+}
+
+// compactRow writes the one row of a compact node, its value in green and
+// its gradient in red on one line, and reports whether it did: only scalar
+// nodes are drawn compact. The formula is left out, as the edges into the
+// node show what it is computed from.
+func (d *diagram) compactRow(b *strings.Builder, n *graph.Node) bool {
+	p := d.pal
+	if n.Value == nil || !n.Value.IsScalar() || isAnonymous(n) || d.step != nil {
+		return false
+	}
+	var parts []string
+	if d.o.View != ViewBackward {
+		parts = append(parts, font(bold(escapeHTML(d.num(n.Value.Item()))), p.Forward, sizeText))
+	}
+	if d.o.View != ViewForward {
+		if g := d.grad(n); g != nil && g.IsScalar() {
+			parts = append(parts, font(escapeHTML("∂ "+d.num(g.Item())), p.Gradient, sizeText))
+		}
+	}
+	b.WriteString(row(strings.Join(parts, font(nbsp+nbsp+nbsp, p.Text, sizeText)), ""))
+	return true
 }
 
 // tableStyle returns the TABLE STYLE of a node style: constants are dashed.

@@ -13,6 +13,8 @@ package render
 import (
 	"fmt"
 	"strings"
+
+	"github.com/chainviz/chainviz/backward"
 )
 
 // View selects what a diagram shows.
@@ -38,6 +40,40 @@ const (
 	LR RankDir = "LR"
 	// TB lays the graph out from top to bottom.
 	TB RankDir = "TB"
+	// Auto lays the graph out both ways and keeps the drawing whose shape
+	// is closer to a 16:9 page (see Render). DOT alone draws it LR.
+	Auto RankDir = "auto"
+)
+
+// EdgeLabels says how much each edge's label shows.
+type EdgeLabels string
+
+// The edge label policies.
+const (
+	// LabelsFull shows the forward value, the gradient as upstream ×
+	// local and the local derivative's formula.
+	LabelsFull EdgeLabels = "full"
+	// LabelsNoLocal drops the line of the local derivative.
+	LabelsNoLocal EdgeLabels = "nolocal"
+	// LabelsGrad shows only the gradient the edge carries back (the value
+	// in the forward view).
+	LabelsGrad EdgeLabels = "grad"
+	// LabelsNone shows no numbers on edges.
+	LabelsNone EdgeLabels = "none"
+	// LabelsAuto is LabelsFull up to autoFullNodes drawn nodes,
+	// LabelsNoLocal up to autoNoLocalNodes and LabelsGrad beyond; the
+	// caption says when labels were shortened.
+	LabelsAuto EdgeLabels = "auto"
+)
+
+// The sizes, in drawn nodes, at which LabelsAuto shortens edge labels.
+// They come from the measured sizes of generated scalar MLPs: no texts
+// overlap with any policy, but full labels make an 81-node MLP 5028 × 3297
+// pt (3847 × 3297 with the gradient only) and a 187-node one 6592 × 5495 pt
+// (4271 × 3291), while a PNG stays sharp up to 8000 px a side.
+const (
+	autoFullNodes    = 60
+	autoNoLocalNodes = 150
 )
 
 // Theme selects the colour palette.
@@ -67,6 +103,20 @@ type Options struct {
 	// DefaultPrecision.
 	Precision int
 	Theme     Theme
+	// EdgeLabels is the edge label policy; zero means LabelsAuto.
+	EdgeLabels EdgeLabels
+	// Collapse names the groups drawn as one box each, or holds "all" for
+	// every top-level group.
+	Collapse []string
+	// Focus, when set, draws only this node's neighbourhood: the nodes at
+	// most Depth edges up- or downstream (Depth zero means 1), with a stub
+	// "… N more" where the graph goes on.
+	Focus string
+	Depth int
+	// normal is set by normalized, so that options validated and
+	// normalized once at the entry (RenderFiles, RenderNoted) are not
+	// parsed again by each drawing.
+	normal bool
 }
 
 // ParseView returns the view named s ("full", "forward" or "backward").
@@ -74,10 +124,19 @@ func ParseView(s string) (View, error) {
 	return parseEnum(s, "view", ViewFull, ViewForward, ViewBackward)
 }
 
-// ParseRankDir returns the rank direction named s ("LR" or "TB", in any
-// case).
+// ParseRankDir returns the rank direction named s ("LR", "TB" or "auto",
+// in any case).
 func ParseRankDir(s string) (RankDir, error) {
-	return parseEnum(strings.ToUpper(s), "rankdir", LR, TB)
+	if strings.EqualFold(s, string(Auto)) {
+		return Auto, nil
+	}
+	return parseEnum(strings.ToUpper(s), "rankdir", LR, TB, Auto)
+}
+
+// ParseEdgeLabels returns the edge label policy named s ("full", "grad",
+// "none" or "auto"; "nolocal" too).
+func ParseEdgeLabels(s string) (EdgeLabels, error) {
+	return parseEnum(s, "edge label policy", LabelsFull, LabelsGrad, LabelsNone, LabelsAuto, LabelsNoLocal)
 }
 
 // ParseTheme returns the theme named s ("light" or "dark").
@@ -115,8 +174,47 @@ func (o Options) Validate() error {
 			return err
 		}
 	}
+	if o.EdgeLabels != "" {
+		if _, err := ParseEdgeLabels(string(o.EdgeLabels)); err != nil {
+			return err
+		}
+	}
 	if o.Precision < 0 || o.Precision > maxPrecision {
 		return fmt.Errorf("precision %d out of range (want 1 to %d)", o.Precision, maxPrecision)
+	}
+	if o.Depth < 0 || o.Depth > maxDepth {
+		return fmt.Errorf("depth %d out of range (want 1 to %d)", o.Depth, maxDepth)
+	}
+	if o.Focus != "" && len(o.Collapse) > 0 {
+		return fmt.Errorf("--focus and --collapse cannot be combined; focus draws a neighbourhood node by node")
+	}
+	return nil
+}
+
+// maxDepth bounds Options.Depth.
+const maxDepth = 1000
+
+// CheckGraph reports an error when o names a group or a node that a's
+// graph does not have (Collapse, Focus).
+func (o Options) CheckGraph(a *backward.Annotated) error {
+	g := a.Graph
+	names := make([]string, 0, len(g.Groups))
+	have := map[string]bool{}
+	for _, gr := range g.Groups {
+		names = append(names, gr.Name)
+		have[gr.Name] = true
+	}
+	for _, c := range o.Collapse {
+		if c == "all" || have[c] {
+			continue
+		}
+		if len(names) == 0 {
+			return fmt.Errorf("collapse: the graph has no groups, so %q cannot be collapsed (declare groups in the spec: see specs/README.md)", c)
+		}
+		return fmt.Errorf("collapse: unknown group %q (the groups are %s)", c, strings.Join(names, ", "))
+	}
+	if o.Focus != "" && g.Node(o.Focus) == nil {
+		return fmt.Errorf("focus: unknown node %q", o.Focus)
 	}
 	return nil
 }
@@ -125,6 +223,10 @@ func (o Options) Validate() error {
 // their canonical values, so the rest of the package never sees them.
 // Invalid values fall back to the defaults; Validate reports them.
 func (o Options) normalized() Options {
+	if o.normal {
+		return o
+	}
+	o.normal = true
 	o.View, _ = ParseView(string(o.View))
 	if o.View == "" {
 		o.View = ViewFull
@@ -139,6 +241,13 @@ func (o Options) normalized() Options {
 	}
 	if o.Precision <= 0 || o.Precision > maxPrecision {
 		o.Precision = DefaultPrecision
+	}
+	o.EdgeLabels, _ = ParseEdgeLabels(string(o.EdgeLabels))
+	if o.EdgeLabels == "" {
+		o.EdgeLabels = LabelsAuto
+	}
+	if o.Depth <= 0 || o.Depth > maxDepth {
+		o.Depth = 1
 	}
 	return o
 }

@@ -109,6 +109,7 @@ func newRootCmd(s streams) *cobra.Command {
 	pf.IntVar(&s.limits.MaxDepth, "max-depth", graph.DefaultLimits.MaxDepth, "deepest nesting of YAML collections in a spec")
 	pf.IntVar(&s.limits.MaxWork, "max-work", graph.DefaultLimits.MaxWork, "largest number of arithmetic operations to evaluate and differentiate a spec (finite differences and gradient descent included)")
 	pf.BoolVarP(&s.ui.quiet, "quiet", "q", false, "print no warnings and no progress")
+	pf.BoolVar(&s.ui.verbose, "verbose", false, "print every warning on a line of its own (by default, warnings of one kind are summarised in one line with a count and three examples)")
 	layoutTimeout := pf.Duration("layout-timeout", render.DefaultLayoutTimeout, "time limit of one Graphviz layout (a diagram, or a frame of --frames)")
 	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
 		if cmd.Name() == layoutCommand {
@@ -196,9 +197,17 @@ func wordFlags(err error) error {
 	return err
 }
 
-// printWarnings writes each warning to the error stream, unless --quiet.
+// printWarnings writes the warnings to the error stream, one line per kind
+// (see render.SummarizeWarnings), or each on a line with --verbose; none
+// with --quiet.
 func printWarnings(s streams, ws graph.Diagnostics) {
-	for _, w := range ws {
-		warnf(s, "%s", w.String())
+	if s.ui != nil && s.ui.verbose {
+		for _, w := range ws {
+			warnf(s, "%s", w.String())
+		}
+		return
+	}
+	for _, line := range render.SummarizeWarnings(ws) {
+		warnf(s, "%s", line)
 	}
 }

@@ -15,6 +15,7 @@ const (
 	renderCommand   = "go run ./cmd/chainviz render specs/*.yaml --format svg,png,json -o out/"
 	drawingsCommand = "go run ./cmd/chainviz render specs/worked_example.yaml --backward-graph --anim --format svg,png -o out/"
 	pdfCommand      = "go run ./cmd/chainviz render specs/worked_example.yaml -o out/worked_example.pdf"
+	mlpCommands     = "the three commands of specs/large/mlp_layers.yaml in README.md"
 )
 
 // TestRenderedOutIsCurrent renders every spec of specs/ afresh and fails
@@ -52,6 +53,21 @@ func TestRenderedOutIsCurrent(t *testing.T) {
 		t.Fatalf("render: exit status %d: %s", code, errw.String())
 	}
 	compareOut(t, drawings, "worked_example.pdf", pdfCommand)
+	// The large MLP, collapsed and focused.
+	mlp := filepath.Join("..", "..", "specs", "large", "mlp_layers.yaml")
+	large := filepath.Join(t.TempDir(), "large")
+	for _, c := range []struct{ args, files []string }{
+		{[]string{"--collapse", "all", "--format", "svg,png", "-o", large}, []string{"mlp_layers.svg", "mlp_layers.png"}},
+		{[]string{"--focus", "h3_2", "-o", filepath.Join(large, "mlp_layers-focus.svg")}, []string{"mlp_layers-focus.svg"}},
+		{[]string{"--focus", "h3_2", "-o", filepath.Join(large, "mlp_layers-focus.png")}, []string{"mlp_layers-focus.png"}},
+	} {
+		if code := run(append([]string{"render", "-q", mlp}, c.args...), nil, &out, &errw); code != 0 {
+			t.Fatalf("render: exit status %d: %s", code, errw.String())
+		}
+		for _, file := range c.files {
+			compareOut(t, large, file, mlpCommands)
+		}
+	}
 }
 
 // compareOut compares a fresh rendering in dir with the committed out/file:

@@ -31,6 +31,12 @@ type renderOptions struct {
 	// backwardGraph, frames and anim select drawings other than the
 	// diagram (see drawings).
 	backwardGraph, frames, anim bool
+	// collapse, focus, depth and edgeLabels fold large graphs (see
+	// render.Options).
+	collapse   string
+	focus      string
+	depth      int
+	edgeLabels string
 	// batchChild is set in the child processes of a large batch (see
 	// renderInSlices): they report their counts on standard output.
 	batchChild bool
@@ -60,7 +66,11 @@ func newRenderCmd(s streams) *cobra.Command {
 	f.StringVarP(&opts.out, "output", "o", "out", "output folder, or a file for a single spec and format, or - for standard output")
 	f.StringVar(&opts.formats, "format", "", "comma-separated formats: svg, png, pdf, dot, json (default: from -o's extension, else svg)")
 	f.StringVar(&opts.view, "view", "full", "full, forward (values only) or backward (gradients flowing back from the output)")
-	f.StringVar(&opts.rankdir, "rankdir", "LR", "layout direction: LR or TB")
+	f.StringVar(&opts.rankdir, "rankdir", "auto", "layout direction: LR, TB, or auto (lays out both and keeps the one closer to a 16:9 page)")
+	f.StringVar(&opts.collapse, "collapse", "", "draw groups as one box each: all (every top-level group) or NAME,... (a box shows the values leaving the group and, on each edge into it, the summed gradient and composite local derivative)")
+	f.StringVar(&opts.focus, "focus", "", "draw only NODE's neighbourhood, --depth steps up- and downstream, with \"… N more\" stubs where the graph goes on")
+	f.IntVar(&opts.depth, "depth", 1, "steps up- and downstream of --focus")
+	f.StringVar(&opts.edgeLabels, "edge-labels", "auto", "edge labels: full, grad (gradient only), none, or auto (full up to 60 boxes, without the local derivative up to 150, gradient only beyond; the caption says so)")
 	f.IntVar(&opts.precision, "precision", 0, "significant digits of the numbers shown (default 4; integers have no decimals)")
 	f.StringVar(&opts.theme, "theme", "light", "light or dark")
 	f.Float64Var(&opts.scale, "scale", 0, "PNG pixels per SVG point (default 2)")
@@ -127,6 +137,23 @@ func runRender(s streams, cmd *cobra.Command, opts *renderOptions) error {
 		return fmt.Errorf("--scale must not be negative")
 	}
 	if err := checkUseful(cmd, opts); err != nil {
+		return err
+	}
+	if cfg.Options.EdgeLabels, err = render.ParseEdgeLabels(opts.edgeLabels); err != nil {
+		return err
+	}
+	if opts.collapse != "" {
+		for _, name := range strings.Split(opts.collapse, ",") {
+			if name = strings.TrimSpace(name); name != "" {
+				cfg.Options.Collapse = append(cfg.Options.Collapse, name)
+			}
+		}
+	}
+	cfg.Options.Focus, cfg.Options.Depth = opts.focus, opts.depth
+	if opts.depth < 1 {
+		return fmt.Errorf("--depth must be at least 1")
+	}
+	if err := cfg.Options.Validate(); err != nil {
 		return err
 	}
 	cfg.Options.Precision, cfg.PNGScale = opts.precision, opts.scale

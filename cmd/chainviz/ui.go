@@ -14,6 +14,8 @@ import (
 type ui struct {
 	// quiet suppresses warnings and progress (-q, --quiet).
 	quiet bool
+	// verbose prints every warning on a line of its own (--verbose).
+	verbose bool
 }
 
 // ANSI escape sequences of the few styles chainviz uses.

@@ -56,13 +56,47 @@ func viewParam(r *http.Request) (render.View, error) {
 	return render.ParseView(v)
 }
 
+// foldParams reads the collapse (a comma-separated list of group names, or
+// all) and focus (a node name) parameters of the live page.
+func foldParams(r *http.Request) (fold, error) {
+	q := r.URL.Query()
+	f := fold{focus: q.Get("focus")}
+	if f.focus != "" && !graph.IsIdentifier(f.focus) {
+		return fold{}, fmt.Errorf("focus: %q is not a node name", f.focus)
+	}
+	if c := q.Get("collapse"); c != "" {
+		names := strings.Split(c, ",")
+		if len(names) > maxFoldNames {
+			return fold{}, fmt.Errorf("collapse: more than %d groups", maxFoldNames)
+		}
+		for _, n := range names {
+			if n != "all" && !graph.IsIdentifier(n) {
+				return fold{}, fmt.Errorf("collapse: %q is not a group name", n)
+			}
+		}
+		f.collapse = names
+	}
+	if f.focus != "" && len(f.collapse) > 0 {
+		return fold{}, fmt.Errorf("focus and collapse cannot be combined")
+	}
+	return f, nil
+}
+
+// maxFoldNames bounds the groups one request collapses.
+const maxFoldNames = 256
+
 func (s *Server) handleSpec(w http.ResponseWriter, r *http.Request) {
 	view, err := viewParam(r)
 	if err != nil {
 		fail(w, err)
 		return
 	}
-	v, err := s.view(r.URL.Query().Get("path"), view)
+	f, err := foldParams(r)
+	if err != nil {
+		fail(w, err)
+		return
+	}
+	v, err := s.view(r.URL.Query().Get("path"), view, f)
 	if err != nil {
 		fail(w, err)
 		return

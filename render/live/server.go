@@ -69,6 +69,9 @@ type Server struct {
 	// good holds the last view without errors of each spec and view, shown
 	// while the file is broken.
 	good map[string]*specView
+	// folded counts the folded drawings built since the last time they
+	// were dropped (see maxFolded).
+	folded int
 	// building holds the builds under way, by key and source hash.
 	building map[string]*building
 
@@ -265,12 +268,12 @@ func (s *Server) load(rel string) (*backward.Annotated, error) {
 
 // view returns the page's view of the spec at rel, rendered in the given
 // view, from the cache when the file has not changed.
-func (s *Server) view(rel string, view render.View) (*specView, error) {
+func (s *Server) view(rel string, view render.View, f fold) (*specView, error) {
 	src, err := s.files.read(rel)
 	if err != nil {
 		return nil, err
 	}
-	key := rel + "\x00" + string(view)
+	key := rel + "\x00" + string(view) + "\x00" + strings.Join(f.collapse, ",") + "\x00" + f.focus
 	sum := sha256.Sum256(src)
 	s.mu.Lock()
 	c, ok := s.cache[key]
@@ -300,10 +303,24 @@ func (s *Server) view(rel string, view render.View) (*specView, error) {
 		s.mu.Unlock()
 		close(b.done)
 	}()
-	v := s.build(rel, src, view)
+	v := s.build(rel, src, view, f)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	defer func() { b.view = v }()
+	if len(f.collapse) > 0 || f.focus != "" {
+		// Folded drawings are keyed by what the page asked for, which
+		// has no bound: drop them all once there are many.
+		s.folded++
+		if s.folded > maxFolded {
+			for k := range s.cache {
+				if !strings.HasSuffix(k, "\x00\x00") {
+					delete(s.cache, k)
+					delete(s.good, k)
+				}
+			}
+			s.folded = 0
+		}
+	}
 	s.cache[key] = cached{sum: sum, view: v}
 	if v.OK {
 		s.good[key] = v
@@ -318,7 +335,17 @@ func (s *Server) view(rel string, view render.View) (*specView, error) {
 }
 
 // build loads, differentiates and renders a spec's source.
-func (s *Server) build(rel string, src []byte, view render.View) *specView {
+// maxFolded bounds the folded drawings the server keeps.
+const maxFolded = 256
+
+// fold is what the live page asks to fold of a diagram: the groups drawn as
+// one box each, or one node's neighbourhood (see render.Options).
+type fold struct {
+	collapse []string
+	focus    string
+}
+
+func (s *Server) build(rel string, src []byte, view render.View, f fold) *specView {
 	v := &specView{Path: rel, View: string(view), Nodes: []nodeView{}, Edges: []edgeView{}, Steps: []stepView{}, Diagnostics: []diagnostic{}}
 	g, a, err := backward.LoadSpec(rel, src, s.limits)
 	if err != nil {
@@ -328,7 +355,7 @@ func (s *Server) build(rel string, src []byte, view render.View) *specView {
 		v.Diagnostics = diagnostics(err, rel)
 		return v
 	}
-	out, err := render.Render(a, []render.Format{render.FormatSVG}, render.Options{View: view}, 0)
+	out, err := render.Render(a, []render.Format{render.FormatSVG}, render.Options{View: view, Collapse: f.collapse, Focus: f.focus}, 0)
 	if err != nil {
 		v.Name = g.Name
 		v.Diagnostics = diagnostics(err, rel)

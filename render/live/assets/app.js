@@ -19,7 +19,34 @@ const state = {
   frames: [],
   timer: null,
   els: null,      // SVG elements by node and edge index.
+  collapse: [],   // Names of the groups drawn as one box.
+  focus: null,    // Name of the node whose neighbourhood alone is drawn.
 };
+
+// foldQuery returns the parameters that fold the diagram.
+function foldQuery() {
+  const q = {};
+  if (state.collapse.length) q.collapse = state.collapse.join(',');
+  if (state.focus) q.focus = state.focus;
+  return q;
+}
+
+// setFold changes what is folded and draws the diagram again. Collapsing
+// and focusing exclude each other.
+function setFold(collapse, focus) {
+  state.collapse = collapse;
+  state.focus = focus;
+  showFold();
+  refresh();
+}
+
+function showFold() {
+  const parts = [];
+  if (state.collapse.length) parts.push('collapsed: ' + state.collapse.join(', '));
+  if (state.focus) parts.push('focus: ' + state.focus);
+  $('fold-text').textContent = parts.join(' · ');
+  $('fold').hidden = parts.length === 0;
+}
 
 // --- Fetching -------------------------------------------------------
 
@@ -69,6 +96,9 @@ async function select(path) {
   if (path === state.path) return;
   state.path = path;
   state.picked = null;
+  state.collapse = [];
+  state.focus = null;
+  showFold();
   state.data = null;
   clearSide();
   showSpecs();
@@ -100,7 +130,7 @@ async function refresh() {
   const seq = ++state.seq;
   let data;
   try {
-    data = await getJSON('/api/spec?' + query({ path, view: state.view }));
+    data = await getJSON('/api/spec?' + query({ path, view: state.view, ...foldQuery() }));
   } catch (e) {
     if (seq !== state.seq) return;
     showProblems([{ severity: 'error', text: path + ': ' + e.message }], false);
@@ -202,6 +232,26 @@ function showSVG(text) {
 function indexSVG(svg) {
   const els = { svg, nodes: [], edges: [] };
   const edge = (i) => (els.edges[i] ||= []);
+  // A click on a group's frame collapses the group; a click on a
+  // collapsed box expands it again.
+  for (const g of svg.querySelectorAll('g.cluster')) {
+    const name = (g.id || '').replace(/^group_/, '');
+    if (!g.id.startsWith('group_') || !name) continue;
+    g.classList.add('foldable');
+    g.addEventListener('click', (ev) => {
+      ev.stopPropagation();
+      setFold([...state.collapse.filter((c) => c !== name), name], null);
+    });
+  }
+  for (const g of svg.querySelectorAll('g.node')) {
+    if (!(g.id || '').startsWith('box_')) continue;
+    const name = g.id.slice(4);
+    g.classList.add('foldable');
+    g.addEventListener('click', (ev) => {
+      ev.stopPropagation();
+      setFold(state.collapse.filter((c) => c !== name && c !== 'all'), null);
+    });
+  }
   for (const g of svg.querySelectorAll('g.node, g.edge')) {
     const t = g.querySelector(':scope > title');
     if (!t) continue;
@@ -210,6 +260,12 @@ function indexSVG(svg) {
     if ((m = /^n(\d+)$/.exec(s))) {
       els.nodes[+m[1]] = g;
       g.addEventListener('click', (ev) => { ev.stopPropagation(); pick(+m[1]); });
+      // A double click draws only the node's neighbourhood.
+      g.addEventListener('dblclick', (ev) => {
+        ev.stopPropagation();
+        const n = state.data && state.data.nodes[+m[1]];
+        if (n) setFold([], state.focus === n.name ? null : n.name);
+      });
     } else if ((m = /^e(\d+)$/.exec(s))) {
       const i = +m[1];
       edge(i).push(g);
@@ -447,6 +503,7 @@ function init() {
     });
   }
   $('play').addEventListener('click', play);
+  $('unfold').addEventListener('click', () => setFold([], null));
   $('zoom').addEventListener('click', () => {
     const actual = $('diagram').classList.toggle('actual');
     $('zoom').textContent = actual ? 'fit to page' : 'actual size';
