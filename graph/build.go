@@ -12,7 +12,8 @@ import (
 // build resolves names, orders the nodes topologically, checks shapes and
 // evaluates a parsed spec. Problems are added to p.diags.
 func (p *parser) build(s *rawSpec) *Graph {
-	g := &Graph{Name: s.name, Title: s.title, Description: s.description, byName: map[string]*Node{}}
+	g := &Graph{Name: s.name, Title: s.title, Description: s.description, Groups: p.groups, byName: map[string]*Node{}}
+	p.nodeCtx, p.nodeErrPos = map[*Node]string{}, map[*Node]Pos{}
 	defined := map[string]Pos{}
 	define := func(name string, pos Pos) bool {
 		if prev, dup := defined[name]; dup {
@@ -34,7 +35,15 @@ func (p *parser) build(s *rawSpec) *Graph {
 	ops := make([]*Node, 0, len(s.nodes))
 	for _, rn := range s.nodes {
 		if define(rn.name, rn.pos) {
-			ops = append(ops, &Node{Name: rn.name, Kind: KindOp, Op: rn.op, Label: rn.label, Pos: rn.pos})
+			n := &Node{Name: rn.name, Kind: KindOp, Op: rn.op, Label: rn.label, Pos: rn.pos,
+				Group: rn.group, Owner: rn.owner, Block: rn.block, Expr: rn.expr}
+			ops = append(ops, n)
+			if rn.ctx != "" {
+				p.nodeCtx[n] = rn.ctx
+			}
+			if rn.errPos.Line > 0 {
+				p.nodeErrPos[n] = rn.errPos
+			}
 		}
 	}
 	if len(p.diags) > 0 && len(defined) == 0 {
@@ -78,7 +87,7 @@ func (p *parser) build(s *rawSpec) *Graph {
 			if ref == nil {
 				others := sortedKeys(defined)
 				others = slices.DeleteFunc(others, func(s string) bool { return s == rn.name })
-				p.errorf(a.pos, "undefined name %q used by %s%s", a.ref, rn.name, didYouMean(a.ref, others))
+				p.errorf(a.pos, "undefined name %q used by %s%s%s", a.ref, rn.name, didYouMean(a.ref, others), rn.ctx)
 				incomplete[n] = true
 				continue
 			}
@@ -307,7 +316,11 @@ func (p *parser) inferShapes(g *Graph, incomplete map[*Node]bool) bool {
 		}
 		shape, err := n.Op.Shape(shapes, n.Attr)
 		if err != nil {
-			p.errorf(shapeErrorPos(n, err), "%s: %s: %v", n.Name, n.Op.Name, err)
+			pos := shapeErrorPos(n, err)
+			if at, ok := p.nodeErrPos[n]; ok && pos == n.Pos {
+				pos = at
+			}
+			p.errorf(pos, "%s: %s: %v%s", n.Name, n.Op.Name, err, p.nodeCtx[n])
 			ok = false
 			continue
 		}

@@ -172,7 +172,7 @@ func TestSchemaRejectsStructuralErrors(t *testing.T) {
 		{"short form unknown op", "name: t\n" + ins + "nodes:\n  y: mull(x, x)\n"},
 		{"short form without parentheses", "name: t\n" + ins + "nodes:\n  y: neg x\n"},
 		{"short form empty argument", "name: t\n" + ins + "nodes:\n  y: add(x,, x)\n"},
-		{"short form bad argument", "name: t\n" + ins + "nodes:\n  y: neg(x-1)\n"},
+		{"short form bad argument", "name: t\n" + ins + "nodes:\n  y: neg(x-)\n"},
 		{"long form unknown op", "name: t\n" + ins + "nodes:\n  y: {op: mull, in: [x, x]}\n"},
 		{"long form missing op", "name: t\n" + ins + "nodes:\n  y: {in: [x]}\n"},
 		{"long form missing in", "name: t\n" + ins + "nodes:\n  y: {op: neg}\n"},
