@@ -303,7 +303,7 @@ const maxBlockDepth = 32
 // expand lowers a call of block b: its nodes are named prefix.<node> and
 // its output node outName. args are the call's lowered arguments; ok is
 // false when one of them had errors. It returns the output node.
-func (l *lowering) expand(b *rawBlock, e *expr, prefix, outName string, pos Pos, args []rawArg, ok bool) *rawNode {
+func (l *lowering) expand(b *rawBlock, e *expr, prefix, outName string, pos Pos, args []rawArg, ok, nested bool) *rawNode {
 	p := l.p
 	callPos := l.at(e.off)
 	// The output node stands for the call when the call cannot be
@@ -327,7 +327,7 @@ func (l *lowering) expand(b *rawBlock, e *expr, prefix, outName string, pos Pos,
 		return placeholder()
 	}
 	parent := l.sc.group
-	if l.fgroup != "" && outName != l.owner {
+	if nested {
 		parent = l.fgroup
 	}
 	p.groups = append(p.groups, &Group{Name: prefix, Title: outName + " = " + e.text(l.src), Parent: parent, Kind: GroupBlock, Pos: callPos})
@@ -359,7 +359,7 @@ func (l *lowering) expand(b *rawBlock, e *expr, prefix, outName string, pos Pos,
 		if c := p.blocks[bn.e.name]; bn.e.kind == eCall && c != nil && full == outName {
 			// The output is itself a block call: its nodes are named after
 			// this node's place in the block, its output is the call's.
-			inner := &lowering{p: p, s: l.s, sc: sub, src: bn.src, at: bn.at, owner: full}
+			inner := &lowering{p: p, s: l.s, sc: sub, src: bn.src, at: bn.at, owner: full, base: prefix + "." + bn.name, fgroup: sub.group}
 			var cargs []rawArg
 			cok := true
 			for _, a := range bn.e.args {
@@ -369,12 +369,16 @@ func (l *lowering) expand(b *rawBlock, e *expr, prefix, outName string, pos Pos,
 				}
 				cok = cok && good
 			}
-			r := inner.expand(c, bn.e, prefix+"."+bn.name, full, bn.pos, cargs, cok)
+			r := inner.expand(c, bn.e, prefix+"."+bn.name, full, bn.pos, cargs, cok, false)
 			if r != nil {
 				r.owner, r.block = "", b.name
 			}
 		} else {
-			p.lowerTop(l.s, sub, full, bn.pos, "", bn.e, bn.src, bn.at)
+			base := prefix + "." + bn.name
+			if bn == b.outExpr {
+				base = outName
+			}
+			p.lowerTop(l.s, sub, full, base, bn != b.outExpr, bn.pos, "", bn.e, bn.src, bn.at)
 		}
 		for _, rn := range l.s.nodes[n:] {
 			if rn.name == outName {

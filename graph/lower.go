@@ -39,10 +39,11 @@ type lowering struct {
 	// position in the file.
 	src string
 	at  func(off int) Pos
-	// owner is the owning node's full name; count numbers its
-	// sub-expressions.
-	owner string
-	count int
+	// owner is the owning node's full name; its sub-expressions are
+	// named base.1, base.2, … (base is owner but for the output node of a
+	// block call, whose inner name stays in base: h2.z.1 for h2).
+	owner, base string
+	count       int
 	// fgroup is the owner's formula group, "" when it has none.
 	fgroup string
 }
@@ -131,32 +132,36 @@ func (p *parser) formulaNode(s *rawSpec, n *rawNode, v *yaml.Node) {
 		s.nodes = append(s.nodes, n)
 		return
 	}
-	p.lowerTop(s, &scope{}, n.name, n.pos, n.label, e, v.Value, at)
+	p.lowerTop(s, &scope{}, n.name, n.name, true, n.pos, n.label, e, v.Value, at)
 }
 
 // lowerTop lowers the formula e of the node name declared at pos, in scope
-// sc.
-func (p *parser) lowerTop(s *rawSpec, sc *scope, name string, pos Pos, label string, e *expr, src string, at func(int) Pos) {
-	l := &lowering{p: p, s: s, sc: sc, src: src, at: at, owner: name}
+// sc. Its sub-expressions are named base.1, base.2, …; with frame, they
+// are drawn in a frame named base (a one-formula block's frame is the
+// call's).
+func (p *parser) lowerTop(s *rawSpec, sc *scope, name, base string, frame bool, pos Pos, label string, e *expr, src string, at func(int) Pos) {
+	l := &lowering{p: p, s: s, sc: sc, src: src, at: at, owner: name, base: base}
 	gi := len(p.groups)
 	topBlock := l.isBlockCall(e)
-	if !topBlock {
-		p.groups = append(p.groups, &Group{Name: name, Title: name + " = " + e.text(src), Parent: sc.group, Kind: GroupFormula, Pos: at(e.start)})
-		l.fgroup = name
+	frame = frame && !topBlock
+	if frame {
+		p.groups = append(p.groups, &Group{Name: base, Title: name + " = " + e.text(src), Parent: sc.group, Kind: GroupFormula, Pos: at(e.start)})
+		l.fgroup = base
+	} else {
+		l.fgroup = sc.group
 	}
 	top := l.apply(e, name, pos)
-	if !topBlock && l.count == 0 {
+	if frame && l.count == 0 {
 		// A single call or operation: no frame.
 		p.groups = append(p.groups[:gi], p.groups[gi+1:]...)
-		l.fgroup = ""
+		l.fgroup = sc.group
 	}
 	if top != nil && topBlock {
 		top.label = label
 	} else if top != nil {
 		top.label = label
-		top.group = sc.group
-		if l.fgroup != "" {
-			top.group = l.fgroup
+		top.group = l.fgroup
+		if l.count > 0 {
 			top.expr = e.text(src)
 		}
 		if sc.call != "" && name != sc.call {
@@ -213,19 +218,20 @@ func (l *lowering) apply(e *expr, name string, pos Pos) *rawNode {
 		}
 		ok = ok && good
 	}
-	if name == "" {
+	sub := name == ""
+	if sub {
 		l.count++
-		name = fmt.Sprintf("%s.%d", l.owner, l.count)
+		name = fmt.Sprintf("%s.%d", l.base, l.count)
 		pos = l.at(e.off)
 		if !p.countNode(pos) {
 			return nil
 		}
 	}
 	if b := p.blocks[e.name]; e.kind == eCall && b != nil {
-		return l.expand(b, e, name, name, pos, args, ok)
+		return l.expand(b, e, name, name, pos, args, ok, sub)
 	}
 	rn := &rawNode{name: name, pos: pos, opPos: l.at(e.off), errPos: l.at(e.off), ctx: l.sc.ctx, block: l.sc.block}
-	if name != l.owner {
+	if sub {
 		rn.owner, rn.group, rn.expr = l.owner, l.fgroup, e.text(l.src)
 	}
 	opName := e.name
