@@ -264,3 +264,52 @@ func TestBlockExpansionBounded(t *testing.T) {
 }
 
 func itoa(i int) string { return strings.TrimSpace(FormatNumber(float64(i))) }
+
+// TestBlockNamesNeverCollide loads calls whose arguments are formulas or
+// calls, of blocks whose output is a formula or a call: every generated
+// name is unique, and the values are right.
+func TestBlockNamesNeverCollide(t *testing.T) {
+	cases := []struct {
+		nodes string
+		want  float64
+	}{
+		{"  y: f(f(x))\n", 7},             // f(a) = 2a + 1: f(f(1)) = f(3) = 7
+		{"  y: g(x + 1)\n", 5},            // g(a) = f(a) = 2a + 1 with a = 2
+		{"  y: f(x * 2) + g(f(x))\n", 12}, // f(2) = 5, g(3) = 7
+		{"  y: 1 + h(x, x + 1)\n", 9},     // h(a, b) = f(a) + f(b) = 3 + 5
+	}
+	const head = `name: t
+inputs: {x: 1}
+blocks:
+  f:
+    args: [a]
+    output: 2 * a + 1
+  g:
+    args: [a]
+    output: f(a)
+  h:
+    args: [a, b]
+    nodes:
+      u: f(a)
+      v: f(b)
+    output: u + v
+nodes:
+`
+	for _, c := range cases {
+		g, err := Load("n.yaml", []byte(head+c.nodes))
+		if err != nil {
+			t.Errorf("%s: %v", c.nodes, err)
+			continue
+		}
+		if v := g.Output.Value.Item(); v != c.want {
+			t.Errorf("%s: y = %v, want %v", c.nodes, v, c.want)
+		}
+		names := map[string]bool{}
+		for _, gr := range g.Groups {
+			if names[gr.Name] {
+				t.Errorf("%s: two groups named %s", c.nodes, gr.Name)
+			}
+			names[gr.Name] = true
+		}
+	}
+}

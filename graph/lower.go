@@ -220,8 +220,12 @@ func (l *lowering) apply(e *expr, name string, pos Pos) *rawNode {
 	}
 	sub := name == ""
 	if sub {
+		// The numbers of a base are drawn from one counter for the whole
+		// spec, so that a call's arguments and the formula of its block's
+		// output, both numbered after the call, never share a name.
 		l.count++
-		name = fmt.Sprintf("%s.%d", l.base, l.count)
+		p.counters[l.base]++
+		name = fmt.Sprintf("%s.%d", l.base, p.counters[l.base])
 		pos = l.at(e.off)
 		if !p.countNode(pos) {
 			return nil

@@ -88,6 +88,8 @@ type parser struct {
 	// formulas and block calls make, in the order Graph.Groups lists them.
 	blocks map[string]*rawBlock
 	groups []*Group
+	// counters numbers the sub-expression nodes of each base name.
+	counters map[string]int
 	// nodeCtx and nodeErrPos hold, by node, the call context of its
 	// diagnostics and where its shape errors are reported.
 	nodeCtx    map[*Node]string
@@ -229,7 +231,7 @@ func (p *parser) parseSpec(doc *yaml.Node) *rawSpec {
 	}
 	var haveName, haveNodes bool
 	var nodesVal *yaml.Node
-	p.blocks = map[string]*rawBlock{}
+	p.blocks, p.counters = map[string]*rawBlock{}, map[string]int{}
 	p.mapping(root, "spec", specKeys, func(key string, k, v *yaml.Node) {
 		switch key {
 		case "version":
