@@ -2,8 +2,11 @@ package main
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/chainviz/chainviz/graph"
 )
 
 // completionShells lists the shells chainviz writes completion scripts
@@ -72,4 +75,29 @@ func newCompletionCmd(s streams) *cobra.Command {
 		cmd.AddCommand(sub)
 	}
 	return cmd
+}
+
+// completeNodeNames completes a flag that names nodes (--wrt) with the
+// names of the nodes of the spec given as the first argument, including
+// those formulas and block calls make (L.1, h1.z); after a comma, it
+// completes the next name of the list.
+func completeNodeNames(_ *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+	if len(args) == 0 || args[0] == "-" {
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+	g, err := graph.LoadFile(args[0])
+	if err != nil {
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+	done, prefix := "", toComplete
+	if i := strings.LastIndexByte(toComplete, ','); i >= 0 {
+		done, prefix = toComplete[:i+1], toComplete[i+1:]
+	}
+	var out []string
+	for _, n := range g.Nodes {
+		if n.Kind != graph.KindConst && strings.HasPrefix(n.Name, prefix) {
+			out = append(out, done+n.Name)
+		}
+	}
+	return out, cobra.ShellCompDirectiveNoFileComp
 }

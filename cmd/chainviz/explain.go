@@ -49,6 +49,7 @@ func newExplainCmd(s streams) *cobra.Command {
 	}
 	f := cmd.Flags()
 	f.StringSliceVar(&opts.wrt, "wrt", nil, "derive with respect to these nodes (repeat or separate by commas); default: every leaf with a gradient")
+	_ = cmd.RegisterFlagCompletionFunc("wrt", completeNodeNames)
 	f.StringVar(&opts.format, "format", "md", "output format: "+strings.Join(explain.Formats, ", ")+" (Markdown with $$…$$ LaTeX, a LaTeX fragment, plain Unicode)")
 	f.IntVar(&opts.maxPaths, "max-paths", explain.DefaultMaxPaths, "list at most this many paths; above it, write the δ recursion")
 	f.BoolVar(&opts.delta, "delta", false, "write the δ recursion of backpropagation (δ = δ above × local derivative) even when the paths are few enough to list")
