@@ -420,7 +420,9 @@ func (p *parser) warnUnreached(g *Graph) {
 		}
 	}
 	for _, n := range g.Nodes {
-		if reach[n.ID] || n.Kind == KindConst {
+		if reach[n.ID] || n.Kind == KindConst || n.Owner != "" {
+			// A node of a formula or a block call is covered by the warning
+			// about its owner.
 			continue
 		}
 		p.diags = append(p.diags, Diagnostic{Severity: Warning, Pos: n.Pos,

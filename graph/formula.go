@@ -49,14 +49,22 @@ type expr struct {
 	// off is where the name, number, function or operator is written;
 	// start and end bound the whole sub-expression's text.
 	off, start, end int
+	// height is the length of the longest chain of operations below and
+	// including e.
+	height int
 }
 
 // binaryOps maps an infix operator to the op it applies.
 var binaryOps = map[string]string{"+": "add", "-": "sub", "*": "mul", "/": "div", "@": "matmul", "^": "pow"}
 
-// maxFormulaDepth bounds the nesting of parentheses and calls, so that a
-// hostile formula cannot exhaust the stack.
-const maxFormulaDepth = 64
+// maxFormulaDepth bounds the nesting of parentheses and calls, and
+// maxFormulaHeight the chains of operations (a + b + c + …), so that a
+// hostile formula cannot exhaust the stack of the parser or of the passes
+// that walk its tree.
+const (
+	maxFormulaDepth  = 64
+	maxFormulaHeight = 10000
+)
 
 // formulaError is a problem at a byte offset of a formula.
 type formulaError struct {
@@ -146,7 +154,9 @@ func (fp *formulaParser) sum() (*expr, error) {
 		if err != nil {
 			return nil, err
 		}
-		left = &expr{kind: eBinary, name: string(c), args: []*expr{left, right}, off: off, start: left.start, end: right.end}
+		if left, err = binary(c, left, right, off); err != nil {
+			return nil, err
+		}
 	}
 }
 
@@ -166,7 +176,9 @@ func (fp *formulaParser) product() (*expr, error) {
 		if err != nil {
 			return nil, err
 		}
-		left = &expr{kind: eBinary, name: string(c), args: []*expr{left, right}, off: off, start: left.start, end: right.end}
+		if left, err = binary(c, left, right, off); err != nil {
+			return nil, err
+		}
 	}
 }
 
@@ -194,7 +206,7 @@ func (fp *formulaParser) unary() (*expr, error) {
 		// mul(-1, x).
 		return &expr{kind: eNum, num: -x.num, off: off, start: off, end: x.end}, nil
 	}
-	return &expr{kind: eNeg, name: "-", args: []*expr{x}, off: off, start: off, end: x.end}, nil
+	return &expr{kind: eNeg, name: "-", args: []*expr{x}, off: off, start: off, end: x.end, height: x.height + 1}, nil
 }
 
 func (fp *formulaParser) power() (*expr, error) {
@@ -215,7 +227,16 @@ func (fp *formulaParser) power() (*expr, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &expr{kind: eBinary, name: "^", args: []*expr{base, exp}, off: off, start: base.start, end: exp.end}, nil
+	return binary('^', base, exp, off)
+}
+
+// binary returns the operation op of left and right, written at off.
+func binary(op byte, left, right *expr, off int) (*expr, error) {
+	h := max(left.height, right.height) + 1
+	if h > maxFormulaHeight {
+		return nil, &formulaError{off, fmt.Sprintf("the formula chains more than %d operations", maxFormulaHeight)}
+	}
+	return &expr{kind: eBinary, name: string(op), args: []*expr{left, right}, off: off, start: left.start, end: right.end, height: h}, nil
 }
 
 // enter counts one more level of nesting.
@@ -346,6 +367,9 @@ func (fp *formulaParser) call(name string, start int) (*expr, error) {
 				return nil, err
 			}
 			e.args = append(e.args, a)
+			if e.height = max(e.height, a.height+1); e.height > maxFormulaHeight {
+				return nil, &formulaError{start, fmt.Sprintf("the formula chains more than %d operations", maxFormulaHeight)}
+			}
 		}
 		switch fp.peek() {
 		case ',':

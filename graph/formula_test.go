@@ -199,3 +199,56 @@ nodes:
 		t.Errorf("short form: %v, %+v", err, g)
 	}
 }
+
+// TestFormulaBounds checks that long chains and deep nesting fail fast
+// with a message instead of exhausting the stack.
+func TestFormulaBounds(t *testing.T) {
+	head := "name: t\ninputs: {a: 1}\nnodes:\n  z: "
+	for _, c := range []struct{ formula, want string }{
+		{strings.Repeat("a + ", 20000) + "a", "the formula chains more than 10000 operations"},
+		{strings.Repeat("(", 100) + "a" + strings.Repeat(")", 100), "nested more than 64 levels deep"},
+		{strings.Repeat("neg(", 100) + "a" + strings.Repeat(")", 100), "nested more than 64 levels deep"},
+		{strings.Repeat("-", 100) + "a", "nested more than 64 levels deep"},
+	} {
+		_, err := Load("b.yaml", []byte(head+c.formula+"\n"))
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%.20s…: %v, want %q", c.formula, err, c.want)
+		}
+	}
+	// A long sum within the bounds loads.
+	g, err := Load("b.yaml", []byte(head+strings.Repeat("a + ", 999)+"a\n"))
+	if err != nil || g.Output.Value.Item() != 1000 {
+		t.Errorf("a + a + … (1000 terms): %v", err)
+	}
+}
+
+// FuzzFormula loads random formulas: the loader gives a graph or
+// diagnostics inside the file, never a panic.
+func FuzzFormula(f *testing.F) {
+	for _, s := range []string{"0.5 * (W @ x + b - y)^2", "-x^2", "mean(square(sub(p, y)))", "sum(X, axis=0) + f(x)", "a @@ b", "relu(", "1e-3*.5"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, formula string) {
+		// One line of printable ASCII, inside double quotes.
+		formula = strings.Map(func(r rune) rune {
+			if r < ' ' || r > '~' {
+				return -1
+			}
+			return r
+		}, formula)
+		src := "name: t\ninputs: {x: [1, 2], y: 1, X: [[1, 2]]}\nparams: {W: [[1, 0], [0, 1]], b: 0.5}\n" +
+			"blocks:\n  f:\n    args: [a]\n    output: 2 * a\nnodes:\n  z: \"" + strings.NewReplacer(`"`, "", `\`, "").Replace(formula) + "\"\n"
+		_, err := Load("f.yaml", []byte(src))
+		if err == nil {
+			return
+		}
+		for _, d := range err.(Diagnostics) {
+			if strings.Contains(d.Summary, "internal error") {
+				t.Fatalf("%q: %v", formula, d)
+			}
+			if d.Pos.Line < 1 || d.Pos.Line > 11 {
+				t.Fatalf("%q: diagnostic outside the file: %v", formula, d)
+			}
+		}
+	})
+}
