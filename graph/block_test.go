@@ -313,3 +313,25 @@ nodes:
 		}
 	}
 }
+
+// TestBlockEvaluationErrors checks that a value that is not finite, and a
+// cycle through a call, name the call as well as the block's line.
+func TestBlockEvaluationErrors(t *testing.T) {
+	const head = `name: t
+inputs: {x: 0, y: 1}
+blocks:
+  inv:
+    args: [a]
+    output: 1 / a
+nodes:
+`
+	_, err := Load("e.yaml", []byte(head+"  u: inv(y)\n  v: inv(x)\n"))
+	want := `e.yaml:6:13: v = 1 / x is +Inf, not a finite number: x = 0 (in call v at e.yaml:9:6)`
+	if err == nil || err.Error() != want {
+		t.Errorf("got %v\nwant %s", err, want)
+	}
+	_, err = Load("e.yaml", []byte(head+"  w: u + 1\n  u: inv(w)\n"))
+	if err == nil || err.Error() != "e.yaml:8:3: cycle: w → u → w (nodes may not depend on themselves)" {
+		t.Errorf("cycle through a call: %v", err)
+	}
+}

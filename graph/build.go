@@ -237,7 +237,7 @@ func (p *parser) reportCycle(ops []*Node, pending []int, index map[*Node]int) {
 			names[i] = m.Name
 		}
 		names[len(path)] = path[0].Name
-		p.errorf(path[0].Pos, "cycle: %s (nodes may not depend on themselves)", strings.Join(names, " → "))
+		p.errorf(path[0].Pos, "cycle: %s (nodes may not depend on themselves)%s", strings.Join(names, " → "), p.nodeCtx[path[0]])
 	}
 }
 
@@ -338,7 +338,7 @@ func (p *parser) inferShapes(g *Graph, incomplete map[*Node]bool) bool {
 // evaluate runs the forward pass, reporting the first node whose value is
 // not finite together with its inputs' values.
 func (p *parser) evaluate(g *Graph) {
-	p.diags = append(p.diags, g.evaluateAll()...)
+	p.diags = append(p.diags, g.evaluateAll(p.nodeCtx)...)
 }
 
 // Evaluate recomputes every op node's value from the current leaf values, in
@@ -346,7 +346,7 @@ func (p *parser) evaluate(g *Graph) {
 // returns a diagnostic for the first node whose value is not finite, naming
 // its inputs' values, or nil.
 func (g *Graph) Evaluate() *Diagnostic {
-	if ds := g.evaluateAll(); len(ds) > 0 {
+	if ds := g.evaluateAll(nil); len(ds) > 0 {
 		return &ds[0]
 	}
 	return nil
@@ -354,8 +354,9 @@ func (g *Graph) Evaluate() *Diagnostic {
 
 // evaluateAll recomputes every op node's value and reports every node whose
 // value is not finite although its inputs are; the nodes that depend on it
-// are not reported again.
-func (g *Graph) evaluateAll() Diagnostics {
+// are not reported again. ctx, which may be nil, holds the block call
+// that nodes were expanded for, appended to their messages.
+func (g *Graph) evaluateAll(ctx map[*Node]string) Diagnostics {
 	var ds Diagnostics
 	for _, n := range g.Nodes {
 		if n.IsLeaf() {
@@ -369,7 +370,7 @@ func (g *Graph) evaluateAll() Diagnostics {
 		}
 		if n.Op.Check != nil && inputsFinite {
 			if err := n.Op.Check(n, vals); err != nil {
-				ds = append(ds, Diagnostic{Severity: Error, Pos: n.Pos, Summary: fmt.Sprintf("%s = %s: %v", n.Name, n.Op.Formula(n, inputNames(n)), err)})
+				ds = append(ds, Diagnostic{Severity: Error, Pos: n.Pos, Summary: fmt.Sprintf("%s = %s: %v%s", n.Name, n.Op.Formula(n, inputNames(n)), err, ctx[n])})
 				n.Value = Full(n.Shape, math.NaN())
 				continue
 			}
@@ -377,8 +378,8 @@ func (g *Graph) evaluateAll() Diagnostics {
 		n.Value = n.Op.Forward(vals, n.Attr)
 		if inputsFinite && !n.Value.Finite() {
 			e := &EvalError{Op: n.Op.Name, Inputs: vals}
-			ds = append(ds, Diagnostic{Severity: Error, Pos: n.Pos, Summary: fmt.Sprintf("%s = %s is %s, not a finite number: %s",
-				n.Name, n.Op.Formula(n, inputNames(n)), summarize(n.Value), e.InputsText(inputNames(n)))})
+			ds = append(ds, Diagnostic{Severity: Error, Pos: n.Pos, Summary: fmt.Sprintf("%s = %s is %s, not a finite number: %s%s",
+				n.Name, n.Op.Formula(n, inputNames(n)), summarize(n.Value), e.InputsText(inputNames(n)), ctx[n])})
 		}
 	}
 	return ds
