@@ -235,6 +235,19 @@ func (j *jsonWriter) node(a *Annotated, n *graph.Node) {
 			j.raw("}")
 		}
 	}
+	// A node made by a formula or a block call says where it comes from.
+	if n.Owner != "" {
+		j.raw(", \"owner\": ")
+		j.str(n.Owner)
+	}
+	if n.Block != "" {
+		j.raw(", \"block\": ")
+		j.str(n.Block)
+	}
+	if n.Expr != "" {
+		j.raw(", \"expr\": ")
+		j.str(n.Expr)
+	}
 	if n.Label != "" {
 		j.raw(", \"label\": ")
 		j.str(n.Label)

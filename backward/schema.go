@@ -75,7 +75,10 @@ const annotatedSchema = `{
           "description": "op nodes with a keyword argument, as written",
           "additionalProperties": {"oneOf": [{"type": "integer"}, {"type": "array", "items": {"type": "integer"}}]}
         },
-        "label": {"type": "string"}
+        "label": {"type": "string"},
+        "owner": {"type": "string", "description": "nodes made by a formula or a block call: the node whose formula or call made it"},
+        "block": {"type": "string", "description": "nodes made by a block call: the block's name"},
+        "expr": {"type": "string", "description": "nodes of a formula: the text of the sub-expression the node computes (the owner: its whole formula)"}
       }
     },
     "edge": {

@@ -194,6 +194,10 @@ var seeds = map[string]seed{
 	// 신경망에서의 적용 and Backpropagation에서의 역할: x → h1 → h2 → h3 → L,
 	// h_i = tanh(W_i·h_(i−1) + b_i), L = (h3 − y)²; see threeLayer.
 	"three_layer": threeLayer(),
+	// Formulas and blocks, worked by hand in the specs' descriptions; see
+	// formulaspecs_test.go.
+	"rnn_unrolled":  rnnUnrolled(),
+	"huber_formula": huberFormula(),
 	// Classification and normalisation, worked by hand in the specs'
 	// descriptions; see newspecs_test.go.
 	"softmax_classifier":  softmaxClassifier(),
@@ -211,7 +215,9 @@ var seeds = map[string]seed{
 	},
 }
 
-// threeLayer is the three-layer chain of specs/three_layer.yaml worked by
+// threeLayer is the three-layer chain of specs/three_layer.yaml (three
+// calls of its block layer: h1.z.1 = W1·x, h1.z = h1.z.1 + b1,
+// h1 = tanh(h1.z), and so on) worked by
 // hand with x = 2, W1 = 0.25, b1 = 0.5, W2 = 2, b2 = −1, W3 = −1.5,
 // b3 = 0.5, y = 1: ∂h/∂z = 1 − h² for tanh, and the note's δ3 = ∂L/∂h3,
 // δ2 = δ3 × ∂h3/∂h2, δ1 = δ2 × ∂h2/∂h1. Python's math.tanh gives the same
@@ -235,23 +241,23 @@ func threeLayer() seed {
 	g1 := d1 * (1 - h1*h1) // ∂L/∂z1
 	return seed{
 		values: map[string]tw{
-			"a1": scalar(W1 * x), "z1": scalar(1), "h1": scalar(h1),
-			"z2": scalar(z2), "h2": scalar(h2), "z3": scalar(z3), "h3": scalar(h3),
+			"h1.z.1": scalar(W1 * x), "h1.z": scalar(1), "h1": scalar(h1),
+			"h2.z": scalar(z2), "h2": scalar(h2), "h3.z": scalar(z3), "h3": scalar(h3),
 			"L": scalar((h3 - y) * (h3 - y)),
 		},
 		grads: map[string]tw{
-			"L": scalar(1), "h3": scalar(d3), "z3": scalar(g3), "a3": scalar(g3), "b3": scalar(g3),
-			"W3": scalar(g3 * h2), "h2": scalar(d2), "z2": scalar(g2), "a2": scalar(g2),
-			"b2": scalar(g2), "W2": scalar(g2 * h1), "h1": scalar(d1), "z1": scalar(g1),
-			"a1": scalar(g1), "b1": scalar(g1), "W1": scalar(g1 * x), "x": scalar(g1 * W1),
+			"L": scalar(1), "h3": scalar(d3), "h3.z": scalar(g3), "h3.z.1": scalar(g3), "b3": scalar(g3),
+			"W3": scalar(g3 * h2), "h2": scalar(d2), "h2.z": scalar(g2), "h2.z.1": scalar(g2),
+			"b2": scalar(g2), "W2": scalar(g2 * h1), "h1": scalar(d1), "h1.z": scalar(g1),
+			"h1.z.1": scalar(g1), "b1": scalar(g1), "W1": scalar(g1 * x), "x": scalar(g1 * W1),
 		},
 		noGrad: []string{"y"},
 		locals: []local{
-			{"h3", "L", 0, d3},         // ∂L/∂h3 = 2(h3 − y)
-			{"z3", "h3", 0, 1 - h3*h3}, // tanh′
-			{"h2", "a3", 1, W3},        // ∂z3/∂h2 = W3
-			{"W2", "a2", 0, h1},        // ∂z2/∂W2 = h1
-			{"W1", "a1", 0, x},         // ∂z1/∂W1 = x
+			{"h3", "L", 0, d3},           // ∂L/∂h3 = 2(h3 − y)
+			{"h3.z", "h3", 0, 1 - h3*h3}, // tanh′
+			{"h2", "h3.z.1", 1, W3},      // ∂z3/∂h2 = W3
+			{"W2", "h2.z.1", 0, h1},      // ∂z2/∂W2 = h1
+			{"W1", "h1.z.1", 0, x},       // ∂z1/∂W1 = x
 		},
 	}
 }

@@ -247,10 +247,10 @@ nodes:
 inputs:
   a: 1
 nodes:
-  z: a + a
+  z: a
 `,
-		want: []string{`bad.yaml:5:6: nodes.z: expected an op call like add(a, b), found "a + a"`},
-		tok:  "a + a",
+		want: []string{`bad.yaml:5:6: nodes.z: expected an op call like add(a, b) or a formula like a + b, found "a"`},
+		tok:  "a",
 	},
 	{
 		name: "unclosed parenthesis in the short form",
@@ -260,7 +260,7 @@ inputs:
 nodes:
   z: add(a, a
 `,
-		want: []string{`bad.yaml:5:14: nodes.z: expected ")" to close add(`},
+		want: []string{`bad.yaml:5:9: nodes.z: "(" of add is never closed; expected ")"`},
 	},
 	{
 		name: "long form without op",
@@ -424,7 +424,7 @@ inputs:
 nodse:
   y: neg(x)
 `,
-		want: []string{`bad.yaml:4:1: spec: unknown key "nodse"; did you mean "nodes"? (expected one of: version, name, title, description, inputs, params, nodes, output, groups)`},
+		want: []string{`bad.yaml:4:1: spec: unknown key "nodse"; did you mean "nodes"? (expected one of: version, name, title, description, inputs, params, blocks, nodes, output, groups)`},
 		tok:  "nodse",
 	},
 	{
@@ -436,7 +436,7 @@ inputs:
 nodes:
   y: neg(x)
 `,
-		want: []string{`bad.yaml:2:1: spec: unknown key "titel"; did you mean "title"? (expected one of: version, name, title, description, inputs, params, nodes, output, groups)`},
+		want: []string{`bad.yaml:2:1: spec: unknown key "titel"; did you mean "title"? (expected one of: version, name, title, description, inputs, params, blocks, nodes, output, groups)`},
 		tok:  "titel",
 	},
 	{
@@ -562,7 +562,7 @@ inputs:
 nodes:
   z: add(a, , a)
 `,
-		want: []string{`bad.yaml:5:13: nodes.z: expected an input name or a number, found ""`},
+		want: []string{`bad.yaml:5:13: nodes.z: expected an argument, found ","`},
 		tok:  ", a)",
 	},
 
@@ -1024,14 +1024,14 @@ nodes:
 		tok: "zz",
 	},
 	{
-		name: "a call nested in a call",
+		name: "an unknown name inside a nested call",
 		src: `name: t
 inputs: {d: [1, 2]}
 nodes:
-  f: mean(mul(d, d))
+  f: mean(mul(d, e))
 `,
-		want: []string{`bad.yaml:4:11: nodes.f: nested calls are not supported; define mul(d, d) as a node of its own and use its name`},
-		tok:  "mul(d, d)",
+		want: []string{`bad.yaml:4:18: undefined name "e" used by f.1`},
+		tok:  "e))",
 	},
 	{
 		name: "unknown op with no near match lists the ops",

@@ -13,7 +13,8 @@ import (
 // build resolves names, orders the nodes topologically, checks shapes and
 // evaluates a parsed spec. Problems are added to p.diags.
 func (p *parser) build(s *rawSpec) *Graph {
-	g := &Graph{Name: s.name, Title: s.title, Description: s.description, WorkLimit: p.limits.MaxWork, byName: map[string]*Node{}}
+	g := &Graph{Name: s.name, Title: s.title, Description: s.description, WorkLimit: p.limits.MaxWork, Groups: p.groups, byName: map[string]*Node{}}
+	p.nodeCtx, p.nodeErrPos = map[*Node]string{}, map[*Node]Pos{}
 	defined := map[string]Pos{}
 	define := func(name string, pos Pos) bool {
 		if prev, dup := defined[name]; dup {
@@ -40,8 +41,16 @@ func (p *parser) build(s *rawSpec) *Graph {
 	for i, rn := range s.nodes {
 		nargs += len(rn.args)
 		if define(rn.name, rn.pos) {
-			slab[i] = Node{Name: rn.name, Kind: KindOp, Op: rn.op, Label: rn.label, Pos: rn.pos}
-			ops = append(ops, &slab[i])
+			slab[i] = Node{Name: rn.name, Kind: KindOp, Op: rn.op, Label: rn.label, Pos: rn.pos,
+				Group: rn.innerGroup, Owner: rn.owner, Block: rn.block, Expr: rn.expr}
+			n := &slab[i]
+			ops = append(ops, n)
+			if rn.ctx != "" {
+				p.nodeCtx[n] = rn.ctx
+			}
+			if rn.errPos.Line > 0 {
+				p.nodeErrPos[n] = rn.errPos
+			}
 		}
 	}
 	inSlab, posSlab := make([]*Node, 0, nargs), make([]Pos, 0, nargs)
@@ -99,7 +108,7 @@ func (p *parser) build(s *rawSpec) *Graph {
 					others := slices.DeleteFunc(slices.Clone(names), func(s string) bool { return s == rn.name })
 					hint = didYouMean(a.ref, others)
 				}
-				p.errorf(a.pos, "undefined name %q used by %s%s", a.ref, rn.name, hint)
+				p.errorf(a.pos, "undefined name %q used by %s%s%s", a.ref, rn.name, hint, rn.ctx)
 				incomplete[n] = true
 				continue
 			}
@@ -267,7 +276,7 @@ func (p *parser) reportCycle(ops []*Node, pending []int, index map[*Node]int) {
 			names[i] = m.Name
 		}
 		names[len(path)] = path[0].Name
-		p.errorf(path[0].Pos, "cycle: %s (nodes may not depend on themselves)", strings.Join(names, " → "))
+		p.errorf(path[0].Pos, "cycle: %s (nodes may not depend on themselves)%s", strings.Join(names, " → "), p.nodeCtx[path[0]])
 	}
 }
 
@@ -347,7 +356,11 @@ func (p *parser) inferShapes(g *Graph, incomplete map[*Node]bool) bool {
 		}
 		shape, err := n.Op.Shape(shapes, n.Attr)
 		if err != nil {
-			p.errorf(shapeErrorPos(n, err), "%s: %s: %v", n.Name, n.Op.Name, err)
+			pos := shapeErrorPos(n, err)
+			if at, ok := p.nodeErrPos[n]; ok && pos == n.Pos {
+				pos = at
+			}
+			p.errorf(pos, "%s: %s: %v%s", n.Name, n.Op.Name, err, p.nodeCtx[n])
 			ok = false
 			continue
 		}
@@ -396,7 +409,7 @@ func (p *parser) addWork(g *Graph, n *Node, in [][]int, out []int) bool {
 // evaluate runs the forward pass, reporting the first node whose value is
 // not finite together with its inputs' values.
 func (p *parser) evaluate(g *Graph) {
-	p.diags = append(p.diags, g.evaluateAll()...)
+	p.diags = append(p.diags, g.evaluateAll(p.nodeCtx)...)
 }
 
 // Evaluate recomputes every op node's value from the current leaf values, in
@@ -404,7 +417,7 @@ func (p *parser) evaluate(g *Graph) {
 // returns a diagnostic for the first node whose value is not finite, naming
 // its inputs' values, or nil.
 func (g *Graph) Evaluate() *Diagnostic {
-	if ds := g.evaluateAll(); len(ds) > 0 {
+	if ds := g.evaluateAll(nil); len(ds) > 0 {
 		return &ds[0]
 	}
 	return nil
@@ -412,8 +425,9 @@ func (g *Graph) Evaluate() *Diagnostic {
 
 // evaluateAll recomputes every op node's value and reports every node whose
 // value is not finite although its inputs are; the nodes that depend on it
-// are not reported again.
-func (g *Graph) evaluateAll() Diagnostics {
+// are not reported again. ctx, which may be nil, holds the block call
+// that nodes were expanded for, appended to their messages.
+func (g *Graph) evaluateAll(ctx map[*Node]string) Diagnostics {
 	var ds Diagnostics
 	var vals []*Tensor // Reused from node to node.
 	for _, n := range g.Nodes {
@@ -428,7 +442,7 @@ func (g *Graph) evaluateAll() Diagnostics {
 		}
 		if n.Op.Check != nil && inputsFinite {
 			if err := n.Op.Check(n, vals); err != nil {
-				ds = append(ds, Diagnostic{Severity: Error, Pos: n.Pos, Summary: fmt.Sprintf("%s = %s: %v", n.Name, n.Op.Formula(n, inputNames(n)), err)})
+				ds = append(ds, Diagnostic{Severity: Error, Pos: n.Pos, Summary: fmt.Sprintf("%s = %s: %v%s", n.Name, n.Op.Formula(n, inputNames(n)), err, ctx[n])})
 				n.Value = Full(n.Shape, math.NaN())
 				continue
 			}
@@ -436,8 +450,8 @@ func (g *Graph) evaluateAll() Diagnostics {
 		n.Value = n.Op.Forward(vals, n.Attr)
 		if inputsFinite && !n.Value.Finite() {
 			e := &EvalError{Op: n.Op.Name, Inputs: slices.Clone(vals)}
-			ds = append(ds, Diagnostic{Severity: Error, Pos: n.Pos, Summary: fmt.Sprintf("%s = %s is %s, not a finite number: %s",
-				n.Name, n.Op.Formula(n, inputNames(n)), summarize(n.Value), e.InputsText(inputNames(n)))})
+			ds = append(ds, Diagnostic{Severity: Error, Pos: n.Pos, Summary: fmt.Sprintf("%s = %s is %s, not a finite number: %s%s",
+				n.Name, n.Op.Formula(n, inputNames(n)), summarize(n.Value), e.InputsText(inputNames(n)), ctx[n])})
 		}
 	}
 	return ds
@@ -479,7 +493,9 @@ func (p *parser) warnUnreached(g *Graph) {
 		}
 	}
 	for _, n := range g.Nodes {
-		if reach[n.ID] || n.Kind == KindConst {
+		if reach[n.ID] || n.Kind == KindConst || n.Owner != "" {
+			// A node of a formula or a block call is covered by the warning
+			// about its owner.
 			continue
 		}
 		p.diags = append(p.diags, Diagnostic{Severity: Warning, Pos: n.Pos, Code: "unreachable", Node: n.Name,

@@ -97,6 +97,20 @@ func (ds Diagnostics) Warnings() Diagnostics {
 	return out
 }
 
+// unique drops repeated diagnostics: the same message at the same place,
+// as a problem of a block reported for each of its calls.
+func (ds Diagnostics) unique() Diagnostics {
+	seen := make(map[Diagnostic]bool, len(ds))
+	out := ds[:0]
+	for _, d := range ds {
+		if !seen[d] {
+			seen[d] = true
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
 // sortByPos orders diagnostics by line and column, keeping the order of
 // those at the same position.
 func (ds Diagnostics) sortByPos() {

@@ -13,6 +13,18 @@
 // them switches on its name. The ops are held by an OpTable, built by
 // NewOpTable from a list (BuiltinOps), never filled in an init.
 //
+// # Formulas and blocks
+//
+// A node written as a string that is not a v1 short form (op(a, b) with
+// plain arguments, read by parsenode.go exactly as before) is a formula:
+// formula.go parses it into a tree, and lower.go turns every operator and
+// call of the tree into a node of its own, named owner.1, owner.2, … in
+// evaluation order, with the position of its operator. block.go reads the
+// blocks and expands each call into the block's nodes, named after the
+// call; the call's name is the block's output node. Formulas with
+// sub-expressions and block calls become Graph.Groups, and each node
+// records its Group, Owner, Block and Expr for the diagram and the JSON.
+//
 // # Adding an op
 //
 //  1. Write its definition in the file of its family (elementwise.go,

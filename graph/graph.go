@@ -66,6 +66,16 @@ type Node struct {
 	// Group is the name of the innermost group the node belongs to (see
 	// Graph.Groups), or "" when it belongs to none.
 	Group string
+	// Owner is the node whose formula the node is a sub-expression of
+	// (L for L.1), or the block call it was expanded for (h1 for h1.z);
+	// "" otherwise.
+	Owner string
+	// Block is the block whose call made the node, or "".
+	Block string
+	// Expr is the formula text the node computes, as written, for a
+	// sub-expression node and for the owner of a formula with
+	// sub-expressions; "" otherwise.
+	Expr string
 }
 
 // LocalExpr returns the formula of ∂n/∂n.Inputs[arg] that the op writes.

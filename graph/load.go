@@ -135,6 +135,7 @@ func LoadWithOps(file string, src []byte, lim Limits, ops *OpTable) (g *Graph, e
 		return nil, p.truncated(p.diags)
 	}
 	g = p.build(spec)
+	p.diags = p.diags.unique()
 	if p.diags.HasErrors() {
 		p.diags.sortByPos()
 		return nil, p.truncated(p.diags.Errors())

@@ -51,6 +51,17 @@ type rawNode struct {
 	kw rawKeyword
 	// group is the node's group key, if any.
 	group rawGroupRef
+	// innerGroup is the formula or block-call group the loader put the
+	// node in; owner, block and expr
+	// are what the annotated JSON says of a node made by a formula or a
+	// block call (see Node).
+	innerGroup, owner, block, expr string
+	// ctx is appended to the node's diagnostics: the block call it was
+	// expanded for.
+	ctx string
+	// errPos, when set, is where a shape error of the node is reported:
+	// the operator of a formula.
+	errPos Pos
 }
 
 // rawArg is one entry of a node's in list: a reference or a literal.
@@ -64,7 +75,7 @@ type rawArg struct {
 }
 
 // specKeys are the top-level keys of spec format v1.
-var specKeys = []string{"version", "name", "title", "description", "inputs", "params", "nodes", "output", "groups"}
+var specKeys = []string{"version", "name", "title", "description", "inputs", "params", "blocks", "nodes", "output", "groups"}
 
 // parser accumulates diagnostics while it walks the YAML tree of one file.
 type parser struct {
@@ -83,6 +94,16 @@ type parser struct {
 	suggested map[suggestedKey]bool
 	// ops is the table op names are resolved in.
 	ops *OpTable
+	// blocks holds the spec's blocks by name, and groups the groups that
+	// formulas and block calls make, in the order Graph.Groups lists them.
+	blocks map[string]*rawBlock
+	groups []*Group
+	// counters numbers the sub-expression nodes of each base name.
+	counters map[string]int
+	// nodeCtx and nodeErrPos hold, by node, the call context of its
+	// diagnostics and where its shape errors are reported.
+	nodeCtx    map[*Node]string
+	nodeErrPos map[*Node]Pos
 }
 
 type suggestedKey struct {
@@ -219,6 +240,8 @@ func (p *parser) parseSpec(doc *yaml.Node) *rawSpec {
 		return nil
 	}
 	var haveName, haveNodes bool
+	var nodesVal *yaml.Node
+	p.blocks, p.counters = map[string]*rawBlock{}, map[string]int{}
 	p.mapping(root, "spec", specKeys, func(key string, k, v *yaml.Node) {
 		switch key {
 		case "version":
@@ -237,7 +260,7 @@ func (p *parser) parseSpec(doc *yaml.Node) *rawSpec {
 			s.title, _ = p.str(v, "title")
 		case "description":
 			s.description, _ = p.str(v, "description")
-		case "inputs", "params", "nodes":
+		case "inputs", "params", "nodes", "blocks":
 			if !p.countEntries(k, v) {
 				return
 			}
@@ -247,9 +270,12 @@ func (p *parser) parseSpec(doc *yaml.Node) *rawSpec {
 			p.leaves(s, v, "inputs", KindInput)
 		case "params":
 			p.leaves(s, v, "params", KindParam)
+		case "blocks":
+			p.readBlocks(v)
 		case "nodes":
+			// Read after the blocks, which nodes may call.
 			haveNodes = true
-			p.nodes(s, v)
+			nodesVal = v
 		case "output":
 			if name, ok := p.str(v, "output"); ok {
 				if !isIdent(name) {
@@ -262,6 +288,9 @@ func (p *parser) parseSpec(doc *yaml.Node) *rawSpec {
 			s.groups = p.groupsMap(v)
 		}
 	})
+	if nodesVal != nil && p.count <= p.limits.MaxNodes {
+		p.nodes(s, nodesVal)
+	}
 	if p.count > p.limits.MaxNodes {
 		return nil // Nothing more is worth checking.
 	}

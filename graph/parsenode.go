@@ -29,6 +29,9 @@ func (p *parser) nodes(s *rawSpec, v *yaml.Node) {
 		}
 		n := &rawNode{name: name, pos: p.pos(k)}
 		switch {
+		case val.Kind == yaml.ScalarNode && val.Tag == "!!str" && (!isSimpleCall(val.Value) || p.blocks[callName(val.Value)] != nil):
+			p.formulaNode(s, n, val)
+			return
 		case val.Kind == yaml.ScalarNode && val.Tag == "!!str":
 			n.broken = !p.shortForm(n, val)
 		case val.Kind == yaml.MappingNode:

@@ -28,6 +28,21 @@ func JSONSchema() []byte {
 	// A keyword argument comes last: axis=0, shape=[2, 3].
 	kw := identifierSyntax + `\s*=\s*(?:[+-]?[0-9]+|\[\s*(?:[+-]?[0-9]+(?:\s*,\s*[+-]?[0-9]+)*)?\s*\])`
 	short := `^[ \t]*(?:` + opAlt + `)[ \t]*\(\s*` + arg + `(?:\s*,\s*` + arg + `)*(?:\s*,\s*` + kw + `)?\s*\)\s*$`
+	// A formula's outer shape: operands (names, numbers, keyword
+	// arguments) between infix operators or commas, each after any number
+	// of unary signs, "(" and call openers, and before any number of ")".
+	// Whether the parentheses balance is left to the loader. Without
+	// blocks, only ops can be called; with blocks, any name.
+	formula := func(callee string) string {
+		prefix := `(?:[-+(]|(?:` + callee + `)[ \t]*\()[ \t]*`
+		// An operand and the ")" after it; a keyword argument ends a call.
+		operand := `(?:(?:` + identifierSyntax + `|[0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?|[0-9]+\.)(?:[ \t]*\))*|` + kw + `(?:[ \t]*\))+)`
+		unit := `(?:` + prefix + `)*` + operand
+		bin := `[ \t]*[-+*/@^,][ \t]*`
+		// At least one operator or call: a bare name is not a node.
+		return `^[ \t]*(?:(?:` + prefix + `)+` + operand + `(?:` + bin + unit + `)*|` + unit + `(?:` + bin + unit + `)+)[ \t]*$`
+	}
+	opFormula, anyFormula := formula(opAlt), formula(identifierSyntax)
 	longProps := obj{
 		{"op", ref("op")},
 		{"in", described(obj{{"type", "array"}, {"items", obj{{"anyOf", []obj{ref("identifier"), {{"type", "number"}}}}}}},
@@ -72,9 +87,25 @@ func JSONSchema() []byte {
 		}}}, "An op name, in any case: "+strings.Join(ops, ", ")+".")},
 		{"node", obj{{"anyOf", []obj{
 			described(obj{{"type", "string"}, {"pattern", short}}, "The short form: an op call such as add(a1, b1) or sum(X, axis=0); inputs are names or numbers, and a keyword argument comes last."),
+			described(obj{{"type", "string"}, {"pattern", opFormula}}, "A formula: W1 @ x + b1, 0.5 * (z - y)^2, mean(square(p - y)), with + - * / @ ^, unary minus, parentheses, numbers and op calls."),
 			described(obj{{"type", "object"}, {"additionalProperties", false}, {"required", []string{"op", "in"}}, {"properties", longProps}},
 				"The long form: {op: add, in: [a1, b1], label: …}, with a keyword argument as a key: {op: sum, in: [X], axis: 0}."),
 		}}}},
+		{"nodeWithBlocks", described(obj{{"anyOf", []obj{
+			ref("node"),
+			{{"type", "string"}, {"pattern", anyFormula}},
+		}}}, "A node of a spec with blocks: as node, and a formula may call the blocks.")},
+		{"formula", described(obj{{"type", "string"}, {"pattern", anyFormula}}, "A formula, which may call ops and blocks.")},
+		{"block", described(obj{
+			{"type", "object"}, {"additionalProperties", false}, {"required", []string{"args", "output"}},
+			{"properties", obj{
+				{"args", described(obj{{"type", "array"}, {"uniqueItems", true}, {"items", ref("identifier")}}, "The argument names, in call order.")},
+				{"nodes", described(obj{
+					{"type", "object"}, {"propertyNames", ref("identifier")}, {"additionalProperties", ref("formula")},
+				}, "The block's nodes: name → formula; they see only the arguments and each other.")},
+				{"output", described(obj{{"anyOf", []obj{ref("identifier"), ref("formula")}}}, "The node the call gives, or a formula of its own.")},
+			}},
+		}, "A block: a sub-graph called like an op, h1: dense(x, W1, b1); its nodes are named h1.z, its output h1.")},
 	}
 	schema := obj{
 		{"$schema", "https://json-schema.org/draft/2020-12/schema"},
@@ -92,11 +123,16 @@ func JSONSchema() []byte {
 			{"description", described(ref("text"), "Free text about the graph.")},
 			{"inputs", described(ref("leaves"), "Leaves whose values are given: name → value or {value, grad, label}.")},
 			{"params", described(ref("leaves"), "Trainable leaves: name → value or {value, grad, label}; an update step applies to these.")},
+			{"blocks", described(obj{
+				{"type", "object"},
+				{"propertyNames", obj{{"allOf", []obj{ref("identifier"), {{"not", obj{{"pattern", "^(?:" + opAlt + ")$"}}}}}}}},
+				{"additionalProperties", ref("block")},
+			}, "Named sub-graphs that nodes call like ops: name → {args, nodes, output}.")},
 			{"nodes", described(obj{
 				{"type", "object"}, {"minProperties", 1},
 				{"propertyNames", ref("identifier")},
-				{"additionalProperties", ref("node")},
-			}, "The op nodes: name → add(a, b) or {op: add, in: [a, b], label: …}. References may point forward.")},
+				{"additionalProperties", ref("nodeWithBlocks")},
+			}, "The op nodes: name → add(a, b), a formula such as W @ x + b, or {op: add, in: [a, b], label: …}. References may point forward.")},
 			{"output", described(ref("identifier"), "The node the gradients are taken of; default: the last node.")},
 			{"groups", described(obj{
 				{"type", []string{"object", "null"}},
@@ -110,6 +146,9 @@ func JSONSchema() []byte {
 				}}}},
 			}, "Groups drawn as titled frames: name → [members] or {title, members}; a member is a leaf, a node or another group, which nests inside.")},
 		}},
+		// Without blocks, a formula can call only ops.
+		{"if", obj{{"not", obj{{"required", []string{"blocks"}}}}}},
+		{"then", obj{{"properties", obj{{"nodes", obj{{"additionalProperties", ref("node")}}}}}}},
 		{"$defs", defs},
 	}
 	var buf bytes.Buffer

@@ -172,7 +172,7 @@ func TestSchemaRejectsStructuralErrors(t *testing.T) {
 		{"short form unknown op", "name: t\n" + ins + "nodes:\n  y: mull(x, x)\n"},
 		{"short form without parentheses", "name: t\n" + ins + "nodes:\n  y: neg x\n"},
 		{"short form empty argument", "name: t\n" + ins + "nodes:\n  y: add(x,, x)\n"},
-		{"short form bad argument", "name: t\n" + ins + "nodes:\n  y: neg(x-1)\n"},
+		{"short form bad argument", "name: t\n" + ins + "nodes:\n  y: neg(x-)\n"},
 		{"long form unknown op", "name: t\n" + ins + "nodes:\n  y: {op: mull, in: [x, x]}\n"},
 		{"long form missing op", "name: t\n" + ins + "nodes:\n  y: {in: [x]}\n"},
 		{"long form missing in", "name: t\n" + ins + "nodes:\n  y: {op: neg}\n"},
@@ -191,6 +191,18 @@ func TestSchemaRejectsStructuralErrors(t *testing.T) {
 		{"grad not a boolean", "name: t\ninputs:\n  x: {value: 1, grad: \"no\"}\n" + nodes},
 		{"param name not an identifier", "name: t\n" + ins + "params:\n  2w: 1\n" + nodes},
 		{"top level a list", "- name: t\n"},
+		{"formula ending in an operator", "name: t\n" + ins + "nodes:\n  y: x +\n"},
+		{"formula with two operands in a row", "name: t\n" + ins + "nodes:\n  y: 1 2\n"},
+		{"formula with a doubled operator", "name: t\n" + ins + "nodes:\n  y: x @@ x\n"},
+		{"formula calling an unknown op", "name: t\n" + ins + "nodes:\n  y: mull(x) + 1\n"},
+		{"formula that is a bare name", "name: t\n" + ins + "nodes:\n  y: x\n"},
+		{"blocks as a list", "name: t\n" + ins + "blocks: [f]\n" + nodes},
+		{"block missing args", "name: t\n" + ins + "blocks:\n  f: {output: neg(a)}\n" + nodes},
+		{"block missing output", "name: t\n" + ins + "blocks:\n  f: {args: [a]}\n" + nodes},
+		{"block unknown key", "name: t\n" + ins + "blocks:\n  f: {args: [a], output: neg(a), nodse: {}}\n" + nodes},
+		{"block named like an op", "name: t\n" + ins + "blocks:\n  relu: {args: [a], output: neg(a)}\n" + nodes},
+		{"block argument not a name", "name: t\n" + ins + "blocks:\n  f: {args: [1a], output: neg(a)}\n" + nodes},
+		{"block node in the long form", "name: t\n" + ins + "blocks:\n  f: {args: [a], nodes: {b: {op: neg, in: [a]}}, output: b}\n" + nodes},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -261,6 +273,28 @@ func TestSchemaKeywordArguments(t *testing.T) {
 		inst, _ := yamlToJSON([]byte(src))
 		if err := sch.Validate(inst); err == nil {
 			t.Errorf("the schema accepts %s", node)
+		}
+	}
+}
+
+// TestSchemaFormulasAndBlocks checks that the schema accepts formulas and
+// block calls that the loader accepts.
+func TestSchemaFormulasAndBlocks(t *testing.T) {
+	sch := compileSchema(t)
+	for _, src := range []string{
+		"name: t\ninputs: {x: [1, 2], y: 1}\nnodes:\n  L: 0.5 * (sum(x, axis=0) - y)^2 + -x @ x\n",
+		"name: t\ninputs: {x: 1}\nblocks:\n  f:\n    args: [a]\n    nodes:\n      b: a * a\n    output: b\nnodes:\n  y: f(x)\n  z: 1 + f(y)\n",
+		"name: t\ninputs: {x: 1}\nblocks:\n  f: {args: [a], output: tanh(2 * a)}\nnodes:\n  y: f(f(x))\n",
+	} {
+		if _, err := graph.Load("ok.yaml", []byte(src)); err != nil {
+			t.Fatalf("the loader rejects it: %v", err)
+		}
+		inst, err := yamlToJSON([]byte(src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := sch.Validate(inst); err != nil {
+			t.Errorf("the schema rejects:\n%s\n%v", src, err)
 		}
 	}
 }

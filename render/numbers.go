@@ -106,8 +106,10 @@ func prettyExpr(expr string, consts map[string]string) string {
 		c := expr[i]
 		switch {
 		case isLetter(c) || c == '_':
+			// A dotted name (L.1, h1.z, made by a formula or a block call)
+			// is one name, which prettyName leaves as it is.
 			j := i
-			for j < len(expr) && isIdentByte(expr[j]) {
+			for j < len(expr) && (isIdentByte(expr[j]) || expr[j] == '.' && j+1 < len(expr) && isIdentByte(expr[j+1])) {
 				j++
 			}
 			b.WriteString(prettyName(expr[i:j]))

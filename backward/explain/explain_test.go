@@ -287,12 +287,12 @@ nodes:
 // writes δ3 = ∂L/∂h3, δ2 = δ3 × ∂h3/∂h2, δ1 = δ2 × ∂h2/∂h1 with their
 // numbers instead of the one path, and then ∂L/∂W2 = δ2 × ∂h2/∂W2 and
 // ∂L/∂W1 = δ1 × ∂h1/∂W1 from the same δs. Between h_i and h_(i−1) the spec
-// has z_i = W_i·h_(i−1) + b_i, so each ∂h_i/∂h_(i−1) is two factors,
+// has z_i = W_i·h_(i−1) + b_i (the node hi.z of the call hi of its block), so each ∂h_i/∂h_(i−1) is two factors,
 // ∂h_i/∂z_i = 1 − h_i² and ∂z_i/∂h_(i−1) = W_i.
 func TestExplainDeltaThreeLayer(t *testing.T) {
 	// The δs worked by hand in backward's seed test (threeLayer), to 10
 	// digits.
-	want := map[string]float64{"h3": -2.433485047, "h2": 3.478749656, "h1": 5.353442602, "z1": 2.248308532}
+	want := map[string]float64{"h3": -2.433485047, "h2": 3.478749656, "h1": 5.353442602, "h1.z": 2.248308532}
 	e := explainFile(t, "three_layer", explain.Options{Wrt: []string{"W1", "W2"}, Delta: true})
 	w1, w2 := e.Derivations[0], e.Derivations[1]
 	for _, d := range e.Derivations {
@@ -305,7 +305,7 @@ func TestExplainDeltaThreeLayer(t *testing.T) {
 	for _, dl := range w1.Deltas {
 		deltas[dl.Node.Name] = dl
 	}
-	for _, name := range []string{"h3", "h2", "h1", "z1"} {
+	for _, name := range []string{"h3", "h2", "h1", "h1.z"} {
 		dl, ok := deltas[name]
 		if !ok {
 			t.Fatalf("∂L/∂W1 has no δ_%s", name)
@@ -327,19 +327,19 @@ func TestExplainDeltaThreeLayer(t *testing.T) {
 	text := format(t, e, "text")
 	mustContain(t, "text", text,
 		"(--delta), from the output down",
-		"  δ_h3 = δ_L · ∂L/∂h3 = 1 × (−2.433485047) = −2.433485047\n",
-		"  δ_z3 = δ_h3 · ∂h3/∂z3 = (−2.433485047) × 0.9530226786 = −2.319166437\n",
-		"  δ_h2 = δ_z3 · ∂z3/∂h2 = (−2.319166437) × (−1.5) = 3.478749656\n",
-		"  δ_z2 = δ_h2 · ∂h2/∂z2 = 3.478749656 × 0.7694492463 = 2.676721301\n",
-		"  δ_h1 = δ_z2 · ∂z2/∂h1 = 2.676721301 × 2 = 5.353442602\n",
-		"  δ_z1 = δ_h1 · ∂h1/∂z1 = 5.353442602 × 0.4199743416 = 2.248308532\n",
-		"∂L/∂W1 = δ_z1 · ∂z1/∂W1 = 2.248308532 × 2 = 4.496617064\n",
-		"∂L/∂W2 = δ_z2 · ∂z2/∂W2 = 2.676721301 × 0.761594156 = 2.0385753\n")
+		"  δ_h3   = δ_L · ∂L/∂h3 = 1 × (−2.433485047) = −2.433485047\n",
+		"  δ_h3.z = δ_h3 · ∂h3/∂h3.z = (−2.433485047) × 0.9530226786 = −2.319166437\n",
+		"  δ_h2   = δ_h3.z · ∂h3.z/∂h2 = (−2.319166437) × (−1.5) = 3.478749656\n",
+		"  δ_h2.z = δ_h2 · ∂h2/∂h2.z = 3.478749656 × 0.7694492463 = 2.676721301\n",
+		"  δ_h1   = δ_h2.z · ∂h2.z/∂h1 = 2.676721301 × 2 = 5.353442602\n",
+		"  δ_h1.z = δ_h1 · ∂h1/∂h1.z = 5.353442602 × 0.4199743416 = 2.248308532\n",
+		"∂L/∂W1 = δ_h1.z · ∂h1.z/∂W1 = 2.248308532 × 2 = 4.496617064\n",
+		"∂L/∂W2 = δ_h2.z · ∂h2.z/∂W2 = 2.676721301 × 0.761594156 = 2.0385753\n")
 	if strings.Contains(text, "path 1") || strings.Contains(text, "along 1 path") || strings.Contains(text, "δ_W1") {
 		t.Errorf("the δ form lists the path or gives W1 a δ of its own:\n%s", text)
 	}
 	mustContain(t, "md", format(t, e, "md"),
-		`$$\frac{\partial L}{\partial W_{1}} = \delta_{z_{1}} \cdot \frac{\partial z_{1}}{\partial W_{1}} = 2.248308532 \times 2 = 4.496617064$$`)
+		`$$\frac{\partial L}{\partial W_{1}} = \delta_{\mathit{h1.z}} \cdot \frac{\partial \mathit{h1.z}}{\partial W_{1}} = 2.248308532 \times 2 = 4.496617064$$`)
 
 	// Without Delta, the one path is listed as before.
 	if d := explainFile(t, "three_layer", explain.Options{Wrt: []string{"W1"}}).Derivations[0]; d.UseDelta || len(d.Paths) != 1 {

@@ -206,6 +206,11 @@ func mFormulaOf(s string, op *graph.Op) mexpr { return mText(s, texFormulaOf(s, 
 // texName writes a node name in LaTeX: x, W_{1}, \mathit{Wx},
 // \mathit{dd_{3}}, \mathit{n0_{t}} (underscores become subscripts).
 func texName(name string) string {
+	if strings.Contains(name, ".") {
+		// A node made by a formula or a block call (L.1, h1.z): the name
+		// as it is, so that it reads as in the diagram and the JSON.
+		return `\mathit{` + strings.ReplaceAll(name, "_", `\_`) + `}`
+	}
 	parts := strings.FieldsFunc(name, func(r rune) bool { return r == '_' })
 	if len(parts) == 0 {
 		return `\mathit{x}`
@@ -272,7 +277,9 @@ func texFormulaOf(s string, op *graph.Op) string {
 			i += len("Σ_rows")
 		case isIdentStart(c):
 			j := i + 1
-			for j < len(s) && (isIdentStart(s[j]) || s[j] >= '0' && s[j] <= '9') {
+			for j < len(s) && (isIdentStart(s[j]) || s[j] >= '0' && s[j] <= '9' ||
+				s[j] == '.' && j+1 < len(s) && (isIdentStart(s[j+1]) || s[j+1] >= '0' && s[j+1] <= '9')) {
+				// A dot inside a name joins the parts of L.1 or h1.z.
 				j++
 			}
 			id := s[i:j]

@@ -21,6 +21,7 @@ func TestTexFormula(t *testing.T) {
 		{"ReLU(z1)", `\operatorname{ReLU}(z_{1})`},
 		{"exp(u)", `\exp(u)`},
 		{"Wx·n0_t·dd3", `\mathit{Wx} \cdot \mathit{n0_{t}} \cdot \mathit{dd_{3}}`},
+		{"L.1^2 + h1.z·0.5", `\mathit{L.1}^{2} + \mathit{h1.z} \cdot 0.5`},
 		{"1e−7 + [−1.5, 2]", `1 \times 10^{-7} + [-1.5, 2]`},
 		{"−a/b²", `-a/b^{2}`},
 	} {

@@ -85,11 +85,13 @@ func completeValues(values ...string) func(*cobra.Command, []string, string) ([]
 	}
 }
 
-// completeWrt completes --wrt with the leaves of the spec given as the
-// first argument that have a gradient, then its other nodes. A spec that
-// does not load completes nothing.
+// completeWrt completes --wrt with the names of the spec given as the first
+// argument: its leaves that have a gradient, then its other nodes,
+// including those formulas and block calls make (L.1, h1.z). After a
+// comma it completes the next name of the list. A spec that does not load
+// completes nothing.
 func completeWrt(s streams) func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
-	return func(_ *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
+	return func(_ *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
 		if len(args) == 0 || args[0] == "-" {
 			return nil, cobra.ShellCompDirectiveNoFileComp
 		}
@@ -101,14 +103,18 @@ func completeWrt(s streams) func(*cobra.Command, []string, string) ([]string, co
 		if err != nil {
 			return nil, cobra.ShellCompDirectiveNoFileComp
 		}
+		done, prefix := "", toComplete
+		if i := strings.LastIndexByte(toComplete, ','); i >= 0 {
+			done, prefix = toComplete[:i+1], toComplete[i+1:]
+		}
 		var leaves, nodes []string
 		for _, n := range g.Nodes {
 			switch {
-			case strings.HasPrefix(n.Name, "#"):
+			case strings.HasPrefix(n.Name, "#") || !strings.HasPrefix(n.Name, prefix):
 			case n.IsLeaf() && !n.NoGrad:
-				leaves = append(leaves, n.Name)
+				leaves = append(leaves, done+n.Name)
 			case !n.IsLeaf():
-				nodes = append(nodes, n.Name)
+				nodes = append(nodes, done+n.Name)
 			}
 		}
 		return append(leaves, nodes...), cobra.ShellCompDirectiveNoFileComp
