@@ -139,19 +139,22 @@ func Annotate(g *graph.Graph) (a *Annotated, err error) {
 	for _, n := range g.Nodes {
 		edges += len(n.Inputs)
 	}
-	a = &Annotated{Graph: g, Edges: make([]Edge, 0, edges), Grads: make([]*graph.Tensor, g.Len()), GradNodes: make([]*graph.Node, g.Len()), Tape: b.Nodes}
+	a = &Annotated{Graph: g, Edges: make([]Edge, 0, edges), Grads: make([]*graph.Tensor, g.Len()), GradNodes: gradNodes, Tape: b.Nodes}
 	a.Warnings = append(a.Warnings, g.Warnings...)
 	if !g.Output.Value.IsScalar() {
 		a.Warnings = append(a.Warnings, graph.Diagnostic{Severity: graph.Warning, Pos: g.Output.Pos,
 			Summary: fmt.Sprintf("the output %s is a %s tensor, not a scalar; gradients are those of the sum of its elements (add sum(%s) to make that explicit)",
 				g.Output.Name, graph.ShapeString(g.Output.Shape), g.Output.Name)})
 	}
+	// Backprop's gradient nodes serve as GradNodes, without those of
+	// nodes that take no gradient.
 	for _, n := range g.Nodes {
 		if n.NoGrad {
+			gradNodes[n.ID] = nil
 			continue
 		}
 		if gn := gradNodes[n.ID]; gn != nil {
-			a.Grads[n.ID], a.GradNodes[n.ID] = gn.Value, gn
+			a.Grads[n.ID] = gn.Value
 		} else {
 			a.Grads[n.ID] = graph.Zeros(n.Shape)
 		}
