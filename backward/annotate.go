@@ -164,8 +164,7 @@ func Annotate(g *graph.Graph) (a *Annotated, err error) {
 	// copied into one block at the end, so that the scratch values do not
 	// stay in memory with them.
 	lj := &localJac{b: graph.NewScratchBuilder(0)}
-	var scalarLocals []float64
-	var scalarEdges []int
+	scalarLocals, scalarEdges := make([]float64, 0, edges), make([]int, 0, edges)
 	var names []string
 	for _, n := range g.Nodes {
 		if n.IsLeaf() {
