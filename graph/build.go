@@ -23,7 +23,7 @@ func (p *parser) build(s *rawSpec) *Graph {
 	}
 	g := &Graph{Name: s.name, Title: s.title, Description: s.description, WorkLimit: p.limits.MaxWork,
 		byName: make(map[string]*Node, len(s.leaves)+len(s.nodes)+lits)}
-	defined := map[string]Pos{}
+	defined := make(map[string]Pos, len(s.leaves)+len(s.nodes))
 	define := func(name string, pos Pos) bool {
 		if prev, dup := defined[name]; dup {
 			p.errorf(pos, "%q is already defined at line %d, column %d; leaves and nodes share one namespace", name, prev.Line, prev.Col)
