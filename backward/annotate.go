@@ -215,6 +215,9 @@ func localExpr(n *graph.Node, names []string, arg int) string {
 type localJac struct {
 	b    *graph.Builder
 	need []bool
+	// one is the gradient 1 of a scalar node, kept off the tape so that
+	// it is made once.
+	one *graph.Node
 }
 
 // of returns ∂n/∂(input arg) at the current values: a scalar when both are
@@ -244,7 +247,10 @@ func (l *localJac) of(n *graph.Node, arg int) *graph.Tensor {
 		return b.SumTo(c, in.Shape).Value
 	}
 	if len(n.Shape) == 0 && len(in.Shape) == 0 {
-		v := row(b.Const(1))
+		if l.one == nil {
+			l.one = &graph.Node{Kind: graph.KindConst, Value: graph.Scalar(1), NoGrad: true}
+		}
+		v := row(l.one)
 		if b.Err != nil {
 			return nil
 		}
