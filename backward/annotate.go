@@ -135,32 +135,53 @@ func Annotate(g *graph.Graph) (a *Annotated, err error) {
 	if failed != nil {
 		return nil, notFinite(failed)
 	}
-	a = &Annotated{Graph: g, Edges: make([]Edge, 0, 2*g.Len()), Grads: make([]*graph.Tensor, g.Len()), GradNodes: make([]*graph.Node, g.Len()), Tape: b.Nodes}
+	edges := 0
+	for _, n := range g.Nodes {
+		edges += len(n.Inputs)
+	}
+	a = &Annotated{Graph: g, Edges: make([]Edge, 0, edges), Grads: make([]*graph.Tensor, g.Len()), GradNodes: gradNodes, Tape: b.Nodes}
 	a.Warnings = append(a.Warnings, g.Warnings...)
 	if !g.Output.Value.IsScalar() {
 		a.Warnings = append(a.Warnings, graph.Diagnostic{Severity: graph.Warning, Pos: g.Output.Pos, Code: "non_scalar_output", Node: g.Output.Name,
 			Summary: fmt.Sprintf("the output %s is a %s tensor, not a scalar; gradients are those of the sum of its elements (add sum(%s) to make that explicit)",
 				g.Output.Name, graph.ShapeString(g.Output.Shape), g.Output.Name)})
 	}
+	// Backprop's gradient nodes serve as GradNodes, without those of
+	// nodes that take no gradient.
 	for _, n := range g.Nodes {
 		if n.NoGrad {
+			gradNodes[n.ID] = nil
 			continue
 		}
 		if gn := gradNodes[n.ID]; gn != nil {
-			a.Grads[n.ID], a.GradNodes[n.ID] = gn.Value, gn
+			a.Grads[n.ID] = gn.Value
 		} else {
 			a.Grads[n.ID] = graph.Zeros(n.Shape)
 		}
 	}
-	scratch := graph.NewBuilder(0)
+	// The local derivatives are computed on a scratch tape whose nodes are
+	// reused from one edge to the next. Scalar ones are collected and
+	// copied into one block at the end, so that the scratch values do not
+	// stay in memory with them.
+	lj := &localJac{b: graph.NewScratchBuilder(0)}
+	scalarLocals, scalarEdges := make([]float64, 0, edges), make([]int, 0, edges)
+	var names []string
 	for _, n := range g.Nodes {
 		if n.IsLeaf() {
 			continue
 		}
 		contrib := edgeGrads[n.ID]
+		names = names[:0]
+		for _, in := range n.Inputs {
+			names = append(names, in.DisplayName())
+		}
 		for i, in := range n.Inputs {
-			e := Edge{From: in, To: n, Arg: i, Upstream: a.Grads[n.ID], LocalExpr: n.LocalExpr(i)}
-			e.Local = localJacobian(scratch, n, i)
+			e := Edge{From: in, To: n, Arg: i, Upstream: a.Grads[n.ID], LocalExpr: localExpr(n, names, i)}
+			e.Local = lj.of(n, i)
+			if e.Local != nil && e.Local.IsScalar() {
+				scalarLocals = append(scalarLocals, e.Local.Item())
+				scalarEdges = append(scalarEdges, len(a.Edges))
+			}
 			if !in.NoGrad {
 				if contrib != nil && contrib[i] != nil {
 					e.Grad = contrib[i].Value
@@ -172,22 +193,50 @@ func Annotate(g *graph.Graph) (a *Annotated, err error) {
 		}
 		a.Warnings = append(a.Warnings, kinkWarnings(n)...)
 	}
+	locals := graph.Scalars(scalarLocals)
+	for k, e := range scalarEdges {
+		a.Edges[e].Local = &locals[k]
+	}
 	a.Warnings = append(a.Warnings, gradWarnings(a)...)
 	return a, nil
 }
 
-// localJacobian returns ∂n/∂(input arg) at the current values: a scalar when
-// both are scalars, otherwise the [size(n), size(input)] Jacobian, or nil
-// when that is larger than MaxJacobian or not finite. Row k is the
-// vector–Jacobian product of the k-th unit vector, computed with the op's
-// own derivative rule on the scratch tape b, which is emptied first.
-func localJacobian(b *graph.Builder, n *graph.Node, arg int) *graph.Tensor {
+// localExpr returns the formula of ∂n/∂(input arg), as Node.LocalExpr does,
+// with names holding the display names of n's inputs.
+func localExpr(n *graph.Node, names []string, arg int) string {
+	if n.Op.LocalOf != nil {
+		return n.Op.LocalOf(n, arg)
+	}
+	return n.Op.Local(names, n.DisplayName(), arg)
+}
+
+// localJac computes local Jacobians on a scratch tape, reusing its memory
+// from one edge to the next.
+type localJac struct {
+	b    *graph.Builder
+	need []bool
+	// one is the gradient 1 of a scalar node, kept off the tape so that
+	// it is made once.
+	one *graph.Node
+}
+
+// of returns ∂n/∂(input arg) at the current values: a scalar when both are
+// scalars, otherwise the [size(n), size(input)] Jacobian, or nil when that
+// is larger than MaxJacobian or not finite. Row k is the vector–Jacobian
+// product of the k-th unit vector, computed with the op's own derivative
+// rule on the scratch tape, which is emptied first.
+func (l *localJac) of(n *graph.Node, arg int) *graph.Tensor {
 	in := n.Inputs[arg]
 	rows, cols := graph.Size(n.Shape), graph.Size(in.Shape)
 	if rows*cols > MaxJacobian {
 		return nil
 	}
-	need := make([]bool, len(n.Inputs))
+	b := l.b
+	need := l.need[:0]
+	for range n.Inputs {
+		need = append(need, false)
+	}
+	l.need = need
 	need[arg] = true
 	b.Reset()
 	row := func(g *graph.Node) *graph.Tensor {
@@ -198,7 +247,10 @@ func localJacobian(b *graph.Builder, n *graph.Node, arg int) *graph.Tensor {
 		return b.SumTo(c, in.Shape).Value
 	}
 	if len(n.Shape) == 0 && len(in.Shape) == 0 {
-		v := row(b.Const(1))
+		if l.one == nil {
+			l.one = &graph.Node{Kind: graph.KindConst, Value: graph.Scalar(1), NoGrad: true}
+		}
+		v := row(l.one)
 		if b.Err != nil {
 			return nil
 		}

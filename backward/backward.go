@@ -16,6 +16,8 @@ type sweep struct {
 	// failed is the first node whose backward step produced a value that
 	// is not finite, or nil.
 	failed *graph.Node
+	// need is reused for the derivative rules' need argument.
+	need []bool
 }
 
 // Backprop differentiates out with respect to the nodes in order, which must
@@ -49,10 +51,11 @@ func Backprop(b *graph.Builder, order []*graph.Node, out, seed *graph.Node) (gra
 // step pushes n's gradient g back to n's inputs through n's derivative rule
 // and sums each contribution into the input's gradient.
 func (s *sweep) step(n, g *graph.Node) {
-	need := make([]bool, len(n.Inputs))
-	for i, in := range n.Inputs {
-		need[i] = !in.NoGrad
+	need := s.need[:0]
+	for _, in := range n.Inputs {
+		need = append(need, !in.NoGrad)
 	}
+	s.need = need
 	hadErr := s.b.Err != nil
 	contrib := n.Op.VJP(s.b, n, g, need)
 	for i, in := range n.Inputs {

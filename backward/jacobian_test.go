@@ -36,8 +36,8 @@ func TestElementwiseJacobianMatchesRowByRow(t *testing.T) {
 			slow := *n
 			slow.Op = &general
 			for arg := range n.Inputs {
-				fast := localJacobian(graph.NewBuilder(0), n, arg)
-				want := localJacobian(graph.NewBuilder(0), &slow, arg)
+				fast := (&localJac{b: graph.NewScratchBuilder(0)}).of(n, arg)
+				want := (&localJac{b: graph.NewScratchBuilder(0)}).of(&slow, arg)
 				if fast == nil || want == nil || fast.String() != want.String() {
 					t.Errorf("%s arg %d with %v: shortcut %v, row by row %v", call, arg, f, fast, want)
 				}

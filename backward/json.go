@@ -119,6 +119,8 @@ type jsonWriter struct {
 	// enc and encBuf escape the rare string that needs it.
 	enc    *json.Encoder
 	encBuf bytes.Buffer
+	// names is reused for the input names a formula is written with.
+	names []string
 }
 
 func (j *jsonWriter) raw(s string) { j.w.WriteString(s) }
@@ -221,7 +223,11 @@ func (j *jsonWriter) node(a *Annotated, n *graph.Node) {
 	}
 	if !n.IsLeaf() {
 		j.raw(", \"formula\": ")
-		j.str(n.Op.Formula(n, n.InputNames()))
+		j.names = j.names[:0]
+		for _, in := range n.Inputs {
+			j.names = append(j.names, in.DisplayName())
+		}
+		j.str(n.Op.Formula(n, j.names))
 		if kw := n.Op.Keyword; kw != nil && n.Attr != nil {
 			// The keyword argument, as the spec gives it: "kwargs": {"axis": 0}.
 			j.raw(", \"kwargs\": {")

@@ -68,7 +68,6 @@ func saturation(n *graph.Node) (graph.Diagnostic, bool) {
 	if deriv == nil {
 		return graph.Diagnostic{}, false
 	}
-	formula := n.LocalExpr(0)
 	for i, y := range n.Value.Data {
 		if d := deriv(y); math.Abs(d) < SaturationLimit {
 			at := ""
@@ -78,7 +77,7 @@ func saturation(n *graph.Node) (graph.Diagnostic, bool) {
 			return graph.Diagnostic{Severity: graph.Warning, Pos: n.Pos, Code: "saturated", Node: n.Name,
 				Summary: fmt.Sprintf("%s = %s is saturated at %s = %s%s: its derivative %s is %s < %s, so almost no gradient flows back through it",
 					n.Name, n.Op.Formula(n, n.InputNames()), n.Inputs[0].DisplayName(), graph.FormatNumber(n.Inputs[0].Value.Data[min(i, n.Inputs[0].Value.Size()-1)]), at,
-					formula, graph.FormatNumber(graph.RoundSig(d)), graph.FormatNumber(SaturationLimit))}, true
+					n.LocalExpr(0), graph.FormatNumber(graph.RoundSig(d)), graph.FormatNumber(SaturationLimit))}, true
 		}
 	}
 	return graph.Diagnostic{}, false

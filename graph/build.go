@@ -13,9 +13,18 @@ import (
 // build resolves names, orders the nodes topologically, checks shapes and
 // evaluates a parsed spec. Problems are added to p.diags.
 func (p *parser) build(s *rawSpec) *Graph {
-	g := &Graph{Name: s.name, Title: s.title, Description: s.description, WorkLimit: p.limits.MaxWork, Groups: p.groups, byName: map[string]*Node{}}
+	lits := 0
+	for _, rn := range s.nodes {
+		for _, a := range rn.args {
+			if a.isLit {
+				lits++
+			}
+		}
+	}
+	g := &Graph{Name: s.name, Title: s.title, Description: s.description, WorkLimit: p.limits.MaxWork, Groups: p.groups,
+		byName: make(map[string]*Node, len(s.leaves)+len(s.nodes)+lits)}
 	p.nodeCtx, p.nodeErrPos = map[*Node]string{}, map[*Node]Pos{}
-	defined := map[string]Pos{}
+	defined := make(map[string]Pos, len(s.leaves)+len(s.nodes))
 	define := func(name string, pos Pos) bool {
 		if prev, dup := defined[name]; dup {
 			p.errorf(pos, "%q is already defined at line %d, column %d; leaves and nodes share one namespace", name, prev.Line, prev.Col)
@@ -67,7 +76,9 @@ func (p *parser) build(s *rawSpec) *Graph {
 	// Literals become anonymous constants, numbered in order of appearance.
 	// A node with an error of its own is incomplete: it is still ordered,
 	// so that cycles through it are found, but its shape is not inferred.
-	consts := 0
+	// Their nodes share one block too, whose capacity is exact, so that
+	// appending never moves them.
+	consts, constSlab := 0, make([]Node, 0, lits)
 	incomplete := map[*Node]bool{}
 	undefined, names := 0, []string(nil)
 	for _, rn := range s.nodes {
@@ -88,7 +99,8 @@ func (p *parser) build(s *rawSpec) *Graph {
 			n.InputPos = append(n.InputPos, a.pos)
 			if a.isLit {
 				consts++
-				c := g.add(&Node{Name: "#" + strconv.Itoa(consts), Kind: KindConst, Value: Scalar(a.literal), NoGrad: true, Pos: a.pos})
+				constSlab = append(constSlab, Node{Name: "#" + strconv.Itoa(consts), Kind: KindConst, Value: Scalar(a.literal), NoGrad: true, Pos: a.pos})
+				c := g.add(&constSlab[len(constSlab)-1])
 				n.Inputs = append(n.Inputs, c)
 				continue
 			}
@@ -167,11 +179,14 @@ func (h *nodeHeap) Pop() any {
 // breaking ties by file order (Kahn's algorithm with a priority queue). It
 // reports cycles and then returns only the nodes outside them.
 func (p *parser) topoSort(ops []*Node) []*Node {
-	// While sorting, ID holds the file index.
-	index := make(map[*Node]int, len(ops))
+	// While sorting, ID holds the file index, so a node is one of ops
+	// exactly when ops[ID] is the node itself.
 	for i, n := range ops {
 		n.ID = i
-		index[n] = i
+	}
+	index := func(n *Node) (int, bool) {
+		j := n.ID
+		return j, j >= 0 && j < len(ops) && ops[j] == n
 	}
 	// users[j] lists the nodes that use ops[j]; the lists share one
 	// block, sized by a first pass that counts them.
@@ -179,7 +194,7 @@ func (p *parser) topoSort(ops []*Node) []*Node {
 	count := make([]int, len(ops)+1)
 	for _, n := range ops {
 		for _, in := range n.Inputs {
-			if j, ok := index[in]; ok {
+			if j, ok := index(in); ok {
 				count[j+1]++
 			}
 		}
@@ -194,7 +209,7 @@ func (p *parser) topoSort(ops []*Node) []*Node {
 	}
 	for _, n := range ops {
 		for _, in := range n.Inputs {
-			if j, ok := index[in]; ok {
+			if j, ok := index(in); ok {
 				pending[n.ID]++
 				users[j] = append(users[j], n)
 			}
@@ -227,9 +242,9 @@ func (p *parser) topoSort(ops []*Node) []*Node {
 // diagnostic per strongly connected component, listing a cycle through it
 // that starts from its member first in file order. Nodes that only depend on
 // a cycle are not reported.
-func (p *parser) reportCycle(ops []*Node, pending []int, index map[*Node]int) {
+func (p *parser) reportCycle(ops []*Node, pending []int, index func(*Node) (int, bool)) {
 	inCycle := func(n *Node) bool {
-		_, isOp := index[n]
+		_, isOp := index(n)
 		return isOp && pending[n.ID] > 0
 	}
 	for _, comp := range components(ops, inCycle) {

@@ -28,6 +28,13 @@ type Builder struct {
 	nodeSlab []Node
 	inSlab   []*Node
 	chunk    int
+	// recycle, set by NewScratchBuilder, makes Reset hand out the chunks
+	// again: nodeChunks and inChunks hold them, nextNode and nextIn say
+	// how many are in use.
+	recycle          bool
+	nodeChunks       [][]Node
+	inChunks         [][]*Node
+	nextNode, nextIn int
 }
 
 // slabChunk is the most nodes, and inputs, in one chunk. Chunks start at
@@ -38,7 +45,15 @@ const slabChunk = 256
 func (b *Builder) newNode() *Node {
 	if len(b.nodeSlab) == 0 {
 		b.chunk = min(max(2*b.chunk, 8), slabChunk)
-		b.nodeSlab = make([]Node, b.chunk)
+		if !b.recycle {
+			b.nodeSlab = make([]Node, b.chunk)
+		} else {
+			if b.nextNode == len(b.nodeChunks) {
+				b.nodeChunks = append(b.nodeChunks, make([]Node, slabChunk))
+			}
+			b.nodeSlab = b.nodeChunks[b.nextNode]
+			b.nextNode++
+		}
 	}
 	n := &b.nodeSlab[0]
 	b.nodeSlab = b.nodeSlab[1:]
@@ -53,7 +68,15 @@ func (b *Builder) inputs(in []*Node) []*Node {
 		return append([]*Node(nil), in...)
 	}
 	if len(b.inSlab) < k {
-		b.inSlab = make([]*Node, max(2*b.chunk, 2*k))
+		if !b.recycle {
+			b.inSlab = make([]*Node, max(2*b.chunk, 2*k))
+		} else {
+			if b.nextIn == len(b.inChunks) {
+				b.inChunks = append(b.inChunks, make([]*Node, 2*slabChunk))
+			}
+			b.inSlab = b.inChunks[b.nextIn]
+			b.nextIn++
+		}
 	}
 	out := b.inSlab[:k:k]
 	copy(out, in)
@@ -66,12 +89,24 @@ func (b *Builder) inputs(in []*Node) []*Node {
 // unique.
 func NewBuilder(base int) *Builder { return &Builder{base: base, ops: builtin} }
 
+// NewScratchBuilder returns a Builder whose Reset also reuses the memory of
+// the nodes created so far, for a caller that keeps none of them (it may
+// keep their values) past Reset. Computing many small throwaway products,
+// such as the per-edge local derivatives, then allocates no nodes.
+func NewScratchBuilder(base int) *Builder {
+	return &Builder{base: base, ops: builtin, recycle: true}
+}
+
 // Reset forgets every node created so far and any error, so a scratch
-// Builder can be reused.
+// Builder can be reused. A Builder from NewScratchBuilder hands out the
+// memory of those nodes again.
 func (b *Builder) Reset() {
 	clear(b.Nodes)
 	b.Nodes, b.Err = b.Nodes[:0], nil
 	clear(b.consts)
+	if b.recycle {
+		b.nodeSlab, b.inSlab, b.nextNode, b.nextIn = nil, nil, 0, 0
+	}
 }
 
 // Next returns the ID the next created node will get.

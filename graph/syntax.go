@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"strings"
@@ -28,7 +29,8 @@ const syntaxParseLimit = 64 << 10
 // at \n, \r\n, a lone \r, NEL (U+0085), LS (U+2028) or PS (U+2029).
 // Diagnostics' line numbers index this slice (from 1).
 func SourceLines(src []byte) []string {
-	var lines []string
+	// Sized for the common case, where every line ends with '\n'.
+	lines := make([]string, 0, bytes.Count(src, []byte{'\n'})+1)
 	start := 0
 	s := string(src)
 	for i := 0; i < len(s); {

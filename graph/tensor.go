@@ -37,6 +37,18 @@ func Scalar(v float64) *Tensor {
 	return t
 }
 
+// Scalars returns one scalar tensor per value of vs, all in one
+// allocation, for values that are kept together (a block from Scalar stays
+// in memory as long as any of its tensors does, temporaries included).
+func Scalars(vs []float64) []Tensor {
+	ts := make([]Tensor, len(vs))
+	for i, v := range vs {
+		ts[i].one[0] = v
+		ts[i].Data = ts[i].one[:]
+	}
+	return ts
+}
+
 // scalarBlock is the number of scalars allocated at once.
 const scalarBlock = 64
 
