@@ -82,10 +82,10 @@ func (s *scope) deltas() []Delta {
 // gives its own form (graph.Op.Delta); otherwise an elementwise op's is
 // δ ⊙ local, a reduction to a scalar's δ · local, and any other op's the
 // general vector–Jacobian product (∂y/∂x)ᵀ · δ, never ⊙.
-func vjpForm(t DeltaTerm, d mexpr) (mexpr, string) {
+func (st style) vjpForm(t DeltaTerm, d mexpr) (mexpr, string) {
 	e := t.Edge
 	to, from := e.To, e.From
-	local := mPartial(t.Via, from)
+	local := st.partial(t.Via, from)
 	if len(to.Shape) == 0 && len(from.Shape) == 0 {
 		return mCat(d, opCdot, local), ""
 	}
@@ -104,9 +104,9 @@ func vjpForm(t DeltaTerm, d mexpr) (mexpr, string) {
 		if op.DeltaShapes != nil {
 			shapes = op.DeltaShapes(to, e.Arg)
 		}
-		return deltaTemplate(tmpl, to, d), shapes
+		return st.deltaTemplate(tmpl, to, d), shapes
 	case tmpl != "":
-		f = deltaTemplate(tmpl, to, d)
+		f = st.deltaTemplate(tmpl, to, d)
 	case len(to.Shape) == 0:
 		// A reduction to a scalar: the scalar δ times the local derivative,
 		// which has From's shape.
@@ -126,7 +126,7 @@ func vjpForm(t DeltaTerm, d mexpr) (mexpr, string) {
 // deltaTemplate expands an op's δ template (see graph.Op.Delta): {δ} is
 // d, {out} the node's name, {i} the name of n's input i, a ᵀ after a placeholder transposes it,
 // and the text between placeholders is a formula.
-func deltaTemplate(tmpl string, n *graph.Node, d mexpr) mexpr {
+func (st style) deltaTemplate(tmpl string, n *graph.Node, d mexpr) mexpr {
 	var parts []mexpr
 	for tmpl != "" {
 		i := strings.IndexByte(tmpl, '{')
@@ -145,9 +145,9 @@ func deltaTemplate(tmpl string, n *graph.Node, d mexpr) mexpr {
 		case key == "δ":
 			x = d
 		case key == "out":
-			x = mName(n)
+			x = st.name(n)
 		case err == nil && k >= 0 && k < len(n.Inputs):
-			x = mName(n.Inputs[k])
+			x = st.name(n.Inputs[k])
 		default:
 			x = mText("{"+key+"}", key)
 		}

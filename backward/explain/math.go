@@ -1,6 +1,8 @@
 package explain
 
 import (
+	"math"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -74,28 +76,28 @@ func mSum(terms []mexpr) mexpr {
 
 // mName is a node's name: W1 and W_{1}; anonymous constants show their
 // value.
-func mName(n *graph.Node) mexpr {
+func (st style) name(n *graph.Node) mexpr {
 	if n.Kind == graph.KindConst && (n.Name == "" || n.Name[0] == '#') {
-		return mNum(n.Value.Item())
+		return st.num(n.Value.Item())
 	}
 	return mText(n.Name, texName(n.Name))
 }
 
 // mPartial is ∂num/∂den.
-func mPartial(num, den *graph.Node) mexpr {
-	a, b := mName(num), mName(den)
+func (st style) partial(num, den *graph.Node) mexpr {
+	a, b := st.name(num), st.name(den)
 	return mText("∂"+a.u+"/∂"+b.u, `\frac{\partial `+a.t+`}{\partial `+b.t+`}`)
 }
 
 // mPartial2 is ∂²num/∂den².
-func mPartial2(num, den *graph.Node) mexpr {
-	a, b := mName(num), mName(den)
+func (st style) partial2(num, den *graph.Node) mexpr {
+	a, b := st.name(num), st.name(den)
 	return mText("∂²"+a.u+"/∂"+b.u+"²", `\frac{\partial^{2} `+a.t+`}{\partial `+b.t+`^{2}}`)
 }
 
 // mDelta is δ_v, the gradient of the output with respect to v.
-func mDelta(n *graph.Node) mexpr {
-	a := mName(n)
+func (st style) delta(n *graph.Node) mexpr {
+	a := st.name(n)
 	return mText("δ_"+a.u, `\delta_{`+a.t+`}`)
 }
 
@@ -140,20 +142,54 @@ func needsParen(s string) bool {
 	return false
 }
 
-// numText formats a number for display: 10 significant digits, Unicode
-// minus signs.
-func numText(v float64) string { return graph.NumberText(v) }
+// DefaultPrecision is the number of significant digits explain writes
+// when Options.Precision is zero.
+const DefaultPrecision = 10
+
+// style is how an explanation writes numbers: with a number of significant
+// digits (Options.Precision) that every formula of the document shares.
+type style struct {
+	// prec is the number of significant digits, from 1 to 17.
+	prec int
+}
+
+// newStyle returns the style of opts.
+func newStyle(opts Options) style {
+	st := style{prec: opts.Precision}
+	if st.prec == 0 {
+		st.prec = DefaultPrecision
+	}
+	return st
+}
+
+// numText formats a number for display: st.prec significant digits,
+// Unicode minus signs. With the default 10 digits it is graph.NumberText.
+func (st style) numText(v float64) string {
+	return strings.ReplaceAll(graph.FormatNumber(roundSig(v, st.prec)), "-", "−")
+}
+
+// roundSig rounds v to p significant digits, as graph.RoundSig does to 10.
+func roundSig(v float64, p int) float64 {
+	if v == 0 || math.IsInf(v, 0) || math.IsNaN(v) {
+		return v
+	}
+	r, err := strconv.ParseFloat(strconv.FormatFloat(v, 'g', p, 64), 64)
+	if err != nil {
+		return v
+	}
+	return r
+}
 
 // mNum is a number; a negative number is parenthesised by callers that
 // multiply it (see mFactor).
-func mNum(v float64) mexpr {
-	u := numText(v)
+func (st style) num(v float64) mexpr {
+	u := st.numText(v)
 	return mText(u, texNumber(u))
 }
 
 // mFactor is a number as a factor of a product: (−2) for negatives.
-func mFactor(v float64) mexpr {
-	m := mNum(v)
+func (st style) factor(v float64) mexpr {
+	m := st.num(v)
 	if v < 0 {
 		return mParen(m)
 	}
@@ -175,7 +211,7 @@ const maxShown = 16
 
 // mTensor is a tensor's value, or a description of its shape when it has
 // more than maxShown elements.
-func mTensor(t *graph.Tensor) mexpr {
+func (st style) tensor(t *graph.Tensor) mexpr {
 	if t == nil {
 		return mText("?", "?")
 	}
@@ -183,16 +219,16 @@ func mTensor(t *graph.Tensor) mexpr {
 		s := graph.ShapeString(t.Shape)
 		return mText("("+s+" tensor)", `(`+s+`\ \mathrm{tensor})`)
 	}
-	u := t.Format(numText)
+	u := t.Format(st.numText)
 	return mText(u, texFormula(u))
 }
 
 // mTensorFactor is mTensor parenthesised when it is a negative scalar.
-func mTensorFactor(t *graph.Tensor) mexpr {
+func (st style) tensorFactor(t *graph.Tensor) mexpr {
 	if t != nil && t.IsScalar() {
-		return mFactor(t.Item())
+		return st.factor(t.Item())
 	}
-	return mTensor(t)
+	return st.tensor(t)
 }
 
 // mFormula is a formula written by an op's Formula or Local function, in

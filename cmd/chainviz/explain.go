@@ -24,6 +24,8 @@ type explainOptions struct {
 	lr       float64
 	steps    int
 	order    int
+	// precision is the number of significant digits of the numbers.
+	precision int
 }
 
 func newExplainCmd(s streams) *cobra.Command {
@@ -59,6 +61,7 @@ func newExplainCmd(s streams) *cobra.Command {
 	f.Float64Var(&opts.lr, "lr", 0, "also show one step of gradient descent on every param with this learning rate")
 	f.IntVar(&opts.steps, "steps", 0, "with --lr, run this many steps of gradient descent and tabulate the output after each")
 	f.IntVar(&opts.order, "order", 1, "2 adds the second derivative with respect to each leaf")
+	f.IntVar(&opts.precision, "precision", explain.DefaultPrecision, "significant digits of the numbers written, from 1 to 17")
 	cmd.RegisterFlagCompletionFunc("format", completeValues(explain.Formats...))
 	cmd.RegisterFlagCompletionFunc("wrt", completeWrt(s))
 	return cmd
@@ -72,6 +75,8 @@ func runExplain(s streams, opts *explainOptions) error {
 	switch {
 	case opts.order != 1 && opts.order != 2:
 		return fmt.Errorf("--order must be 1 or 2 for explain, found %d", opts.order)
+	case opts.precision < 1 || opts.precision > 17:
+		return fmt.Errorf("--precision %d: the significant digits must be from 1 to 17 (17 round-trips every float64)", opts.precision)
 	case opts.maxPaths < 1:
 		return fmt.Errorf("--max-paths must be at least 1, found %d", opts.maxPaths)
 	case checkLR(opts.lr) != nil:
@@ -88,7 +93,7 @@ func runExplain(s streams, opts *explainOptions) error {
 	g := a.Graph
 	e, err := explain.New(a, explain.Options{
 		Wrt: opts.wrt, MaxPaths: opts.maxPaths, Full: opts.full, Delta: opts.delta,
-		LR: opts.lr, Steps: opts.steps, Order: opts.order,
+		LR: opts.lr, Steps: opts.steps, Order: opts.order, Precision: opts.precision,
 	})
 	var oe *graph.OptionError
 	switch {
