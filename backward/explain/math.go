@@ -306,6 +306,14 @@ func texFormulaOf(s string, op *graph.Op) string {
 			// The sum over each row, as the δ forms of row-wise ops write it.
 			b.WriteString(`\sum_{\mathrm{rows}}`)
 			i += len("Σ_rows")
+		case c == '[' && strings.HasPrefix(s[i:], "[["):
+			if m, n := texMatrix(s[i:]); n > 0 {
+				b.WriteString(m)
+				i += n
+				continue
+			}
+			b.WriteByte(c)
+			i++
 		case isIdentStart(c):
 			j := i + 1
 			for j < len(s) && (isIdentStart(s[j]) || s[j] >= '0' && s[j] <= '9') {
@@ -415,6 +423,62 @@ func texFormulaOf(s string, op *graph.Op) string {
 		}
 	}
 	return strings.Join(strings.Fields(b.String()), " ")
+}
+
+// texMatrix converts a matrix written by graph.Tensor.Format at the start
+// of s, [[1, 2], [−3, 4]], to \begin{bmatrix} 1 & 2 \\ -3 & 4 \end{bmatrix},
+// and returns it with the number of bytes of s it read. It returns n = 0
+// when s does not start with a list of rows of numbers; a tensor of rank 3
+// becomes a list of matrices. The Markdown writer replaces the row
+// separator \\ by \cr, which Markdown leaves alone (see mdMath).
+func texMatrix(s string) (tex string, n int) {
+	end := strings.Index(s, "]]")
+	if end < 0 {
+		return "", 0
+	}
+	inner := s[2:end]
+	if strings.ContainsAny(inner, "()^{}") {
+		return "", 0
+	}
+	rows := strings.Split(inner, "], [")
+	var b strings.Builder
+	b.WriteString(`\begin{bmatrix} `)
+	for r, row := range rows {
+		if row == "" || strings.ContainsAny(row, "[]") {
+			return "", 0
+		}
+		if r > 0 {
+			b.WriteString(` \\ `)
+		}
+		for k, cell := range strings.Split(row, ", ") {
+			if !isNumber(cell) {
+				return "", 0
+			}
+			if k > 0 {
+				b.WriteString(" & ")
+			}
+			b.WriteString(texFormula(cell))
+		}
+	}
+	b.WriteString(` \end{bmatrix}`)
+	return b.String(), end + 2
+}
+
+// isNumber reports whether s is a number as numText writes it: digits,
+// a point, an exponent and minus signs, or the words of non-finite values.
+func isNumber(s string) bool {
+	switch strings.TrimPrefix(strings.TrimPrefix(s, "−"), "-") {
+	case "", ".":
+		return false
+	case "NaN", "Inf", "+Inf":
+		return true
+	}
+	for _, r := range strings.TrimPrefix(strings.TrimPrefix(s, "−"), "-") {
+		if !(r >= '0' && r <= '9' || r == '.' || r == 'e' || r == '−' || r == '-' || r == '+') {
+			return false
+		}
+	}
+	return true
 }
 
 // isIdentStart reports whether c may start (or, with digits, continue) an

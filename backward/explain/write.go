@@ -146,7 +146,7 @@ func mdEscape(s string) string {
 // equation continues in a second block starting with "=", as the note
 // writes $$= 18 \times 2 \times 1 \times 2 = 72$$.
 func writeMarkdown(w *bufio.Writer, doc []block) {
-	prose := inlineMath(mdEscape)
+	prose := inlineMath(mdEscape, mdMath)
 	eqs := func(list []equation) {
 		for i, eq := range list {
 			if i > 0 {
@@ -154,17 +154,17 @@ func writeMarkdown(w *bufio.Writer, doc []block) {
 			}
 			rhs := make([]string, len(eq.rhs))
 			for k, r := range eq.rhs {
-				rhs[k] = r.t
+				rhs[k] = mdMath(r.t)
 			}
 			note := ""
 			if eq.note != nil {
-				note = " " + eq.note.t
+				note = " " + mdMath(eq.note.t)
 			}
 			if eq.split && len(rhs) > 1 {
-				w.WriteString("$$" + eq.lhs.t + " = " + rhs[0] + "$$\n\n$$= " + strings.Join(rhs[1:], " = ") + note + "$$\n")
+				w.WriteString("$$" + mdMath(eq.lhs.t) + " = " + rhs[0] + "$$\n\n$$= " + strings.Join(rhs[1:], " = ") + note + "$$\n")
 				continue
 			}
-			w.WriteString("$$" + strings.Join(append([]string{eq.lhs.t}, rhs...), " = ") + note + "$$\n")
+			w.WriteString("$$" + strings.Join(append([]string{mdMath(eq.lhs.t)}, rhs...), " = ") + note + "$$\n")
 		}
 	}
 	for i, b := range doc {
@@ -205,6 +205,11 @@ func writeMarkdown(w *bufio.Writer, doc []block) {
 	}
 }
 
+// mdMath adapts LaTeX for Markdown: the row separator \\ of a bmatrix,
+// which Markdown would read as an escaped backslash, becomes \cr, which
+// KaTeX and MathJax read the same way.
+func mdMath(t string) string { return strings.ReplaceAll(t, `\\`, `\cr`) }
+
 // texEscape escapes prose for LaTeX.
 func texEscape(s string) string {
 	r := strings.NewReplacer(`\`, `\textbackslash{}`, "{", `\{`, "}", `\}`, "$", `\$`, "&", `\&`,
@@ -221,7 +226,7 @@ func writeTeX(w *bufio.Writer, doc []block, name, title string) {
 		w.WriteString(": " + strings.ReplaceAll(title, "\n", " "))
 	}
 	w.WriteString("\n% A LaTeX fragment; it needs \\usepackage{amsmath}.\n")
-	prose := inlineMath(texEscape)
+	prose := inlineMath(texEscape, func(t string) string { return t })
 	row := func(eq equation, split bool) string {
 		var b strings.Builder
 		b.WriteString(eq.lhs.t)
@@ -301,14 +306,14 @@ func writeTeX(w *bufio.Writer, doc []block, name, title string) {
 }
 
 // inlineMath returns a function that writes prose with its formulas as
-// inline $…$ math and its text escaped by escape, as Markdown and LaTeX
-// both write it.
-func inlineMath(escape func(string) string) func([]span) string {
+// inline $…$ math, converted by math, and its text escaped by escape, as
+// Markdown and LaTeX both write it.
+func inlineMath(escape, math func(string) string) func([]span) string {
 	return func(sp []span) string {
 		var b strings.Builder
 		for _, s := range sp {
 			if s.m != nil {
-				b.WriteString("$" + s.m.t + "$")
+				b.WriteString("$" + math(s.m.t) + "$")
 			} else {
 				b.WriteString(escape(s.text))
 			}
