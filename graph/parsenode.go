@@ -64,7 +64,7 @@ func (p *parser) longForm(n *rawNode, v *yaml.Node) bool {
 		}
 		rest.Content = append(rest.Content, k, x)
 	}
-	p.mapping(&rest, what, []string{"op", "in", "label"}, func(key string, _, x *yaml.Node) {
+	p.mapping(&rest, what, []string{"op", "in", "label", "display"}, func(key string, _, x *yaml.Node) {
 		switch key {
 		case "op":
 			haveOp = true
@@ -91,6 +91,8 @@ func (p *parser) longForm(n *rawNode, v *yaml.Node) bool {
 			}
 		case "label":
 			n.label, _ = p.str(x, what+".label")
+		case "display":
+			n.display = p.display(x, what+".display")
 		}
 	})
 	for _, e := range kws {

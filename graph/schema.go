@@ -33,6 +33,7 @@ func JSONSchema() []byte {
 		{"in", described(obj{{"type", "array"}, {"items", obj{{"anyOf", []obj{ref("identifier"), {{"type", "number"}}}}}}},
 			"The inputs in order: names of inputs, params or nodes, or numbers (anonymous constants).")},
 		{"label", described(ref("text"), "A display label.")},
+		{"display", described(ref("displayText"), "Text shown verbatim instead of the node's name in diagrams and explain (no subscripts): display: \"w2\".")},
 	}
 	for _, k := range builtin.keywords() {
 		t := obj{{"type", "integer"}}
@@ -45,6 +46,7 @@ func JSONSchema() []byte {
 	defs := obj{
 		{"identifier", described(ident, "A name: a letter or underscore, then letters, digits or underscores.")},
 		{"text", obj{{"type", []string{"string", "number", "boolean"}}}},
+		{"displayText", obj{{"type", []string{"string", "number", "boolean"}}, {"minLength", 1}, {"maxLength", 32}}},
 		{"value", described(obj{{"anyOf", []obj{
 			{{"type", "number"}},
 			{{"type", "array"}, {"minItems", 1}, {"items", obj{{"type", "number"}}}},
@@ -57,6 +59,7 @@ func JSONSchema() []byte {
 				{"value", ref("value")},
 				{"grad", described(obj{{"type", "boolean"}}, "false makes the leaf a constant: no gradient is computed or drawn.")},
 				{"label", described(ref("text"), "A display label.")},
+				{"display", described(ref("displayText"), "Text shown verbatim instead of the leaf's name in diagrams and explain (no subscripts): display: \"w2\".")},
 			}}},
 		}}}},
 		{"leaves", obj{
