@@ -75,7 +75,8 @@ const annotatedSchema = `{
           "description": "op nodes with a keyword argument, as written",
           "additionalProperties": {"oneOf": [{"type": "integer"}, {"type": "array", "items": {"type": "integer"}}]}
         },
-        "label": {"type": "string"}
+        "label": {"type": "string"},
+        "display": {"type": "string", "description": "the spec's display text for the name, when it gives one"}
       }
     },
     "edge": {
