@@ -67,6 +67,9 @@ type Options struct {
 	// DefaultPrecision.
 	Precision int
 	Theme     Theme
+	// NoSubscripts shows every name as written (W1, not W₁); a node's
+	// display text (graph.Node.Display) is shown as written either way.
+	NoSubscripts bool
 }
 
 // ParseView returns the view named s ("full", "forward" or "backward").
