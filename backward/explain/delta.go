@@ -110,9 +110,9 @@ func (st style) vjpForm(t DeltaTerm, d mexpr) (mexpr, string) {
 	case len(to.Shape) == 0:
 		// A reduction to a scalar: the scalar δ times the local derivative,
 		// which has From's shape.
-		f = mCat(d, opCdot, mParenIf(mFormulaOf(e.LocalExpr, op)))
+		f = mCat(d, opCdot, mParenIf(st.formulaOf(e.LocalExpr, op)))
 	case op.Elementwise:
-		f = mCat(d, opOdot, mParenIf(mFormulaOf(e.LocalExpr, op)))
+		f = mCat(d, opOdot, mParenIf(st.formulaOf(e.LocalExpr, op)))
 	default:
 		// A Jacobian that is not diagonal: δ_x = J_xᵀ · δ_y.
 		return mCat(mT(mParen(local)), opCdot, d), ""
@@ -132,11 +132,11 @@ func (st style) deltaTemplate(tmpl string, n *graph.Node, d mexpr) mexpr {
 		i := strings.IndexByte(tmpl, '{')
 		j := strings.IndexByte(tmpl, '}')
 		if i < 0 || j < i {
-			parts = append(parts, templateText(tmpl, n.Op))
+			parts = append(parts, st.templateText(tmpl, n.Op))
 			break
 		}
 		if i > 0 {
-			parts = append(parts, templateText(tmpl[:i], n.Op))
+			parts = append(parts, st.templateText(tmpl[:i], n.Op))
 		}
 		key := tmpl[i+1 : j]
 		tmpl = tmpl[j+1:]
@@ -162,7 +162,7 @@ func (st style) deltaTemplate(tmpl string, n *graph.Node, d mexpr) mexpr {
 
 // templateText is the text between the placeholders of a δ template; the
 // product signs keep the spacing of opCdot and opOdot.
-func templateText(s string, op *graph.Op) mexpr {
+func (st style) templateText(s string, op *graph.Op) mexpr {
 	switch s {
 	case " · ":
 		return opCdot
@@ -171,7 +171,7 @@ func templateText(s string, op *graph.Op) mexpr {
 	case "−":
 		return mText("−", "-")
 	}
-	return mFormulaOf(s, op)
+	return st.formulaOf(s, op)
 }
 
 // sumTo wraps f, which has the broadcast shape, in the sum that brings it

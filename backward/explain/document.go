@@ -63,7 +63,7 @@ func para(sp ...span) block { return block{kind: bPara, spans: sp} }
 
 // layout builds the document of e.
 func (e *Explanation) layout() []block {
-	st := newStyle(e.Options)
+	st := newStyle(e.Options, e.Annotated.Graph)
 	a := e.Annotated
 	g := a.Graph
 	doc := []block{{kind: bHeading, level: 1, spans: []span{txt(g.Name)}}}
@@ -95,14 +95,14 @@ func (st style) forward(g *graph.Graph) block {
 		if n.IsLeaf() {
 			continue
 		}
-		eq := equation{lhs: st.name(n), rhs: []mexpr{mFormulaOf(n.Op.Formula(n, n.InputNames()), n.Op)}}
+		eq := equation{lhs: st.name(n), rhs: []mexpr{st.formulaOf(n.Op.Formula(n, n.InputNames()), n.Op)}}
 		small, allConst := true, true
 		for _, in := range n.Inputs {
 			small = small && in.Value.Size() <= maxShown
 			allConst = allConst && in.Kind == graph.KindConst
 		}
 		if small && !allConst {
-			eq.rhs = append(eq.rhs, mFormulaOf(st.substitute(n), n.Op))
+			eq.rhs = append(eq.rhs, st.formulaOf(st.substitute(n), n.Op))
 		}
 		eq.rhs = append(eq.rhs, st.tensor(n.Value))
 		b.eqs = append(b.eqs, eq)
@@ -235,7 +235,7 @@ func (d *Derivation) localList(values bool) block {
 				continue
 			}
 			seen[key] = true
-			eq := equation{lhs: st.partial(f.Num, f.Den), rhs: []mexpr{mFormulaOf(f.Expr, last.To.Op)}}
+			eq := equation{lhs: st.partial(f.Num, f.Den), rhs: []mexpr{st.formulaOf(f.Expr, last.To.Op)}}
 			if values && f.Value != nil {
 				if v := st.tensor(f.Value); v.u != f.Expr {
 					eq.rhs = append(eq.rhs, v)
@@ -364,7 +364,7 @@ func (d *Derivation) deltaLayout() []block {
 		}
 		// A scalar's shape, [], tells nothing: only tensors get the note.
 		if !d.Scalar && len(shapes) > 0 {
-			n := mCat(mText("   (", `\qquad (`), mFormula(strings.Join(shapes, ", ")), mText(")", ")"))
+			n := mCat(mText("   (", `\qquad (`), st.formula(strings.Join(shapes, ", ")), mText(")", ")"))
 			eq.note = &n
 		}
 		list.eqs = append(list.eqs, eq)
@@ -428,11 +428,12 @@ func (d *Derivation) secondLayout() []block {
 	s := d.Second
 	eq := equation{lhs: st.partial2(d.Of, d.Wrt)}
 	if s.First != "" {
-		dd := mText("∂/∂"+d.Wrt.Name+" ", `\frac{\partial}{\partial `+texName(d.Wrt.Name)+`}`)
-		eq.rhs = append(eq.rhs, mCat(dd, mParen(mFormula(s.First))))
+		w := st.name(d.Wrt)
+		dd := mText("∂/∂"+w.u+" ", `\frac{\partial}{\partial `+w.t+`}`)
+		eq.rhs = append(eq.rhs, mCat(dd, mParen(st.formula(s.First))))
 	}
 	if s.Second != "" {
-		eq.rhs = append(eq.rhs, mFormula(s.Second))
+		eq.rhs = append(eq.rhs, st.formula(s.Second))
 	}
 	eq.rhs = append(eq.rhs, st.tensor(s.Value))
 	intro := "Second derivative, the derivative of the first derivative:"
@@ -454,7 +455,7 @@ func (st style) updateEq(u backward.Update) equation {
 
 // descentLayout writes the loss table of gradient descent.
 func (e *Explanation) descentLayout() []block {
-	st := newStyle(e.Options)
+	st := newStyle(e.Options, e.Annotated.Graph)
 	out := e.Annotated.Graph.Output
 	doc := []block{{kind: bHeading, level: 2, spans: []span{txt("Gradient descent")}},
 		para(txt(fmt.Sprintf("%d steps with learning rate %s; ", e.Options.Steps, st.numText(e.Options.LR))), mth(st.name(out)), txt(" after each step:"))}

@@ -50,6 +50,9 @@ type Options struct {
 	// Precision is the number of significant digits of the numbers
 	// written, from 1 to 17; zero means DefaultPrecision.
 	Precision int
+	// NoSubscripts writes every name as spelled (W1, not W_{1}); a node's
+	// display text (graph.Node.Display) is written as spelled either way.
+	NoSubscripts bool
 }
 
 // OptionError reports options that do not fit the graph, such as a Wrt
@@ -316,7 +319,7 @@ func (s *scope) foldable(e backward.Edge) bool {
 // derive builds the derivation of the output with respect to w.
 func (x *explainer) derive(w *graph.Node) *Derivation {
 	s := x.newScope(w)
-	d := &Derivation{Of: s.out, Wrt: w, Grad: x.a.Grads[w.ID], MaxPaths: x.opts.MaxPaths, Scalar: true, st: newStyle(x.opts)}
+	d := &Derivation{Of: s.out, Wrt: w, Grad: x.a.Grads[w.ID], MaxPaths: x.opts.MaxPaths, Scalar: true, st: newStyle(x.opts, x.a.Graph)}
 	for id, on := range s.on {
 		if on && len(x.a.Graph.Nodes[id].Shape) != 0 {
 			d.Scalar = false

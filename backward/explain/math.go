@@ -80,6 +80,9 @@ func (st style) name(n *graph.Node) mexpr {
 	if n.Kind == graph.KindConst && (n.Name == "" || n.Name[0] == '#') {
 		return st.num(n.Value.Item())
 	}
+	if m, ok := st.written[n.Name]; ok {
+		return m
+	}
 	return mText(n.Name, texName(n.Name))
 }
 
@@ -146,18 +149,32 @@ func needsParen(s string) bool {
 // when Options.Precision is zero.
 const DefaultPrecision = 10
 
-// style is how an explanation writes numbers: with a number of significant
-// digits (Options.Precision) that every formula of the document shares.
+// style is how an explanation writes numbers and names, the same in every
+// formula of the document: numbers with a number of significant digits
+// (Options.Precision), names with the digits that end them as subscripts
+// (W_{1}) except the names shown as written.
 type style struct {
 	// prec is the number of significant digits, from 1 to 17.
 	prec int
+	// written maps the names shown as written to their text: the nodes
+	// with a display text (graph.Node.Display), and every node with
+	// Options.NoSubscripts.
+	written map[string]mexpr
 }
 
-// newStyle returns the style of opts.
-func newStyle(opts Options) style {
-	st := style{prec: opts.Precision}
+// newStyle returns the style of opts for the nodes of g.
+func newStyle(opts Options, g *graph.Graph) style {
+	st := style{prec: opts.Precision, written: map[string]mexpr{}}
 	if st.prec == 0 {
 		st.prec = DefaultPrecision
+	}
+	for _, n := range g.Nodes {
+		switch {
+		case n.Display != "":
+			st.written[n.Name] = mText(n.Display, texFormulaNamed(n.Display, nil, texPlainName))
+		case opts.NoSubscripts:
+			st.written[n.Name] = mText(n.Name, texPlainName(n.Name))
+		}
 	}
 	return st
 }
@@ -231,13 +248,69 @@ func (st style) tensorFactor(t *graph.Tensor) mexpr {
 	return st.tensor(t)
 }
 
-// mFormula is a formula written by an op's Formula or Local function, in
+// formula is a formula written by an op's Formula or Local function, in
 // which every identifier is a node name, a number or a function name.
-func mFormula(s string) mexpr { return mText(s, texFormula(s)) }
+func (st style) formula(s string) mexpr { return st.formulaOf(s, nil) }
 
-// mFormulaOf is mFormula for a formula written by op, whose function name
-// is known even when op is not a built-in one.
-func mFormulaOf(s string, op *graph.Op) mexpr { return mText(s, texFormulaOf(s, op)) }
+// formulaOf is formula for a formula written by op, whose function name
+// is known even when op is not a built-in one. The names shown as written
+// (st.written) replace the node names in both notations.
+func (st style) formulaOf(s string, op *graph.Op) mexpr {
+	if len(st.written) == 0 {
+		return mText(s, texFormulaOf(s, op))
+	}
+	tex := func(id string) string {
+		if m, ok := st.written[id]; ok {
+			return m.t
+		}
+		return texName(id)
+	}
+	return mText(st.writtenNames(s), texFormulaNamed(s, op, tex))
+}
+
+// writtenNames replaces, in a Unicode formula, the identifiers that are
+// names shown as written by their text.
+func (st style) writtenNames(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		if !isIdentStart(s[i]) || i > 0 && (isIdentStart(s[i-1]) || s[i-1] >= '0' && s[i-1] <= '9') {
+			b.WriteByte(s[i])
+			i++
+			continue
+		}
+		j := i + 1
+		for j < len(s) && (isIdentStart(s[j]) || s[j] >= '0' && s[j] <= '9') {
+			j++
+		}
+		if m, ok := st.written[s[i:j]]; ok {
+			b.WriteString(m.u)
+		} else {
+			b.WriteString(s[i:j])
+		}
+		i = j
+	}
+	return b.String()
+}
+
+// texPlainName writes a name in LaTeX without subscripts for its digits:
+// w2, \mathit{Wx2}; an underscore still starts a subscript.
+func texPlainName(name string) string {
+	head, sub, _ := strings.Cut(name, "_")
+	i := 0
+	for i < len(head) && isIdentStart(head[i]) {
+		i++
+	}
+	rest := head[i:]
+	allDigits := strings.Trim(rest, "0123456789") == ""
+	switch {
+	case sub != "":
+		return `\mathit{` + head + `_{` + strings.ReplaceAll(sub, "_", ",") + `}}`
+	case i == 1 && allDigits:
+		return head
+	default:
+		return `\mathit{` + head + `}`
+	}
+}
 
 // texName writes a node name in LaTeX: x, W_{1}, \mathit{Wx},
 // \mathit{dd_{3}}, \mathit{n0_{t}} (underscores become subscripts).
@@ -297,7 +370,11 @@ func texFormula(s string) string { return texFormulaOf(s, nil) }
 
 // texFormulaOf is texFormula with op's function name (graph.Op.Func) known
 // as well; op may be nil.
-func texFormulaOf(s string, op *graph.Op) string {
+func texFormulaOf(s string, op *graph.Op) string { return texFormulaNamed(s, op, texName) }
+
+// texFormulaNamed is texFormulaOf writing the identifiers that are not
+// function calls with name.
+func texFormulaNamed(s string, op *graph.Op, name func(string) string) string {
 	var b strings.Builder
 	for i := 0; i < len(s); {
 		c := s[i]
@@ -336,7 +413,7 @@ func texFormulaOf(s string, op *graph.Op) string {
 					j++
 				}
 			} else {
-				b.WriteString(texName(id))
+				b.WriteString(name(id))
 			}
 			i = j
 		case c >= '0' && c <= '9' || c == '.':
@@ -385,7 +462,7 @@ func texFormulaOf(s string, op *graph.Op) string {
 				if depth != 0 { // Unbalanced: take the rest as the exponent.
 					j = len(s) + 1
 				}
-				b.WriteString(texFormula(s[i+1 : j-1]))
+				b.WriteString(texFormulaNamed(s[i+1:j-1], nil, name))
 				i = min(j, len(s))
 			} else {
 				j := i
@@ -395,7 +472,7 @@ func texFormulaOf(s string, op *graph.Op) string {
 				for j < len(s) && (isIdentStart(s[j]) || s[j] >= '0' && s[j] <= '9' || s[j] == '.') {
 					j++
 				}
-				b.WriteString(texFormula(s[i:j]))
+				b.WriteString(texFormulaNamed(s[i:j], nil, name))
 				i = j
 			}
 			b.WriteString("}")

@@ -26,6 +26,8 @@ type explainOptions struct {
 	order    int
 	// precision is the number of significant digits of the numbers.
 	precision int
+	// subscripts is auto (W1 written W_{1}) or none (names as spelled).
+	subscripts string
 }
 
 func newExplainCmd(s streams) *cobra.Command {
@@ -62,8 +64,10 @@ func newExplainCmd(s streams) *cobra.Command {
 	f.IntVar(&opts.steps, "steps", 0, "with --lr, run this many steps of gradient descent and tabulate the output after each")
 	f.IntVar(&opts.order, "order", 1, "2 adds the second derivative with respect to each leaf")
 	f.IntVar(&opts.precision, "precision", explain.DefaultPrecision, "significant digits of the numbers written, from 1 to 17")
+	f.StringVar(&opts.subscripts, "subscripts", "auto", "auto writes the digits ending a name as subscripts in LaTeX (W1 as W_{1}); none writes every name as spelled")
 	cmd.RegisterFlagCompletionFunc("format", completeValues(explain.Formats...))
 	cmd.RegisterFlagCompletionFunc("wrt", completeWrt(s))
+	cmd.RegisterFlagCompletionFunc("subscripts", completeValues(subscriptModes...))
 	return cmd
 }
 
@@ -71,6 +75,10 @@ func newExplainCmd(s streams) *cobra.Command {
 func runExplain(s streams, opts *explainOptions) error {
 	if !slices.Contains(explain.Formats, opts.format) {
 		return fmt.Errorf("--format %s: the formats are %s", opts.format, strings.Join(explain.Formats, ", "))
+	}
+	noSubscripts, err := parseSubscripts(opts.subscripts)
+	if err != nil {
+		return err
 	}
 	switch {
 	case opts.order != 1 && opts.order != 2:
@@ -94,6 +102,7 @@ func runExplain(s streams, opts *explainOptions) error {
 	e, err := explain.New(a, explain.Options{
 		Wrt: opts.wrt, MaxPaths: opts.maxPaths, Full: opts.full, Delta: opts.delta,
 		LR: opts.lr, Steps: opts.steps, Order: opts.order, Precision: opts.precision,
+		NoSubscripts: noSubscripts,
 	})
 	var oe *graph.OptionError
 	switch {
