@@ -258,6 +258,12 @@ func (j *jsonWriter) node(a *Annotated, n *graph.Node) {
 		j.raw(", \"label\": ")
 		j.str(n.Label)
 	}
+	// The key is written only when the spec uses it, so that the JSON of
+	// every spec without it stays as it was.
+	if n.Display != "" {
+		j.raw(", \"display\": ")
+		j.str(n.Display)
+	}
 	j.raw("}")
 }
 

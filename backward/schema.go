@@ -78,7 +78,8 @@ const annotatedSchema = `{
         "label": {"type": "string"},
         "owner": {"type": "string", "description": "nodes made by a formula or a block call: the node whose formula or call made it"},
         "block": {"type": "string", "description": "nodes made by a block call: the block's name"},
-        "expr": {"type": "string", "description": "nodes of a formula: the text of the sub-expression the node computes (the owner: its whole formula)"}
+        "expr": {"type": "string", "description": "nodes of a formula: the text of the sub-expression the node computes (the owner: its whole formula)"},
+        "display": {"type": "string", "description": "the spec's display text for the name, when it gives one"}
       }
     },
     "edge": {

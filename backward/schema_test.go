@@ -77,9 +77,9 @@ inputs:
   X: [[1, 2], [3, 4]]
   c: {value: 2, grad: false}
 params:
-  w: 0.5
+  w: {value: 0.5, display: "w2"}
 nodes:
-  h: {op: relu, in: [x], label: "ReLU"}
+  h: {op: relu, in: [x], label: "ReLU", display: "h'"}
   m: mean(X, axis=0)
   s: sum(m)
   side: neg(c)
@@ -102,7 +102,7 @@ nodes:
 		t.Fatal(err)
 	}
 	data := JSON(a)
-	for _, field := range []string{`"updated"`, `"grad2"`, `"hessian"`, `"kwargs"`, `"label"`, `"warnings"`, `"description"`} {
+	for _, field := range []string{`"updated"`, `"grad2"`, `"hessian"`, `"kwargs"`, `"label"`, `"display"`, `"warnings"`, `"description"`} {
 		if !bytes.Contains(data, []byte(field)) {
 			t.Errorf("the test JSON lacks %s, so the schema is not tested on it", field)
 		}

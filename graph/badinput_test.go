@@ -447,7 +447,7 @@ inputs:
 nodes:
   y: {op: neg, inn: [x]}
 `,
-		want: []string{`bad.yaml:5:16: nodes.y: unknown key "inn"; did you mean "in"? (expected one of: op, in, label, group)`},
+		want: []string{`bad.yaml:5:16: nodes.y: unknown key "inn"; did you mean "in"? (expected one of: op, in, label, group, display)`},
 		tok:  "inn",
 	},
 	{
@@ -458,7 +458,7 @@ inputs:
 nodes:
   y: {op: neg, in: [x], lable: "n"}
 `,
-		want: []string{`bad.yaml:5:25: nodes.y: unknown key "lable"; did you mean "label"? (expected one of: op, in, label, group)`},
+		want: []string{`bad.yaml:5:25: nodes.y: unknown key "lable"; did you mean "label"? (expected one of: op, in, label, group, display)`},
 		tok:  "lable",
 	},
 	{
@@ -469,7 +469,7 @@ inputs:
 nodes:
   y: neg(x)
 `,
-		want: []string{`bad.yaml:3:17: inputs.x: unknown key "grd"; did you mean "grad"? (expected one of: value, grad, label, group)`},
+		want: []string{`bad.yaml:3:17: inputs.x: unknown key "grd"; did you mean "grad"? (expected one of: value, grad, label, group, display)`},
 		tok:  "grd",
 	},
 	{
@@ -960,7 +960,7 @@ nodes:
 			`bad.yaml:4:10: inputs.x[1]: expected a number, found the string "zz"`,
 			`bad.yaml:6:6: unknown op "mull"; did you mean "mul"?`,
 			`bad.yaml:7:3: nodes: "b-c" is not a valid name (expected an identifier: [A-Za-z_][A-Za-z0-9_]*)`,
-			`bad.yaml:8:25: nodes.d: unknown key "lable"; did you mean "label"? (expected one of: op, in, label, group)`,
+			`bad.yaml:8:25: nodes.d: unknown key "lable"; did you mean "label"? (expected one of: op, in, label, group, display)`,
 		},
 		tok: "3",
 	},
@@ -977,7 +977,7 @@ version: 1.5
 `,
 		want: []string{
 			`bad.yaml:1:1: missing required key "name" (an identifier; output files are named after it)`,
-			`bad.yaml:3:25: nodes.z: unknown key "lable"; did you mean "label"? (expected one of: op, in, label, group)`,
+			`bad.yaml:3:25: nodes.z: unknown key "lable"; did you mean "label"? (expected one of: op, in, label, group, display)`,
 			`bad.yaml:5:6: inputs.x: values must be finite, found .nan`,
 			`bad.yaml:6:8: title: expected a string, found a list`,
 			`bad.yaml:7:10: version: expected 1 (the only spec version so far), found 1.5`,

@@ -35,7 +35,7 @@ func (p *parser) build(s *rawSpec) *Graph {
 	}
 	for _, l := range s.leaves {
 		if define(l.name, l.pos) {
-			n := &Node{Name: l.name, Kind: l.kind, Value: l.value, NoGrad: l.noGrad, Label: l.label, Pos: l.pos}
+			n := &Node{Name: l.name, Kind: l.kind, Value: l.value, NoGrad: l.noGrad, Label: l.label, Display: l.display, Pos: l.pos}
 			if l.value != nil { // A value with errors was reported already.
 				n.Shape = l.value.Shape
 			}
@@ -50,7 +50,7 @@ func (p *parser) build(s *rawSpec) *Graph {
 	for i, rn := range s.nodes {
 		nargs += len(rn.args)
 		if define(rn.name, rn.pos) {
-			slab[i] = Node{Name: rn.name, Kind: KindOp, Op: rn.op, Label: rn.label, Pos: rn.pos,
+			slab[i] = Node{Name: rn.name, Kind: KindOp, Op: rn.op, Label: rn.label, Display: rn.display, Pos: rn.pos,
 				Group: rn.innerGroup, Owner: rn.owner, Block: rn.block, Expr: rn.expr}
 			n := &slab[i]
 			ops = append(ops, n)

@@ -59,6 +59,10 @@ type Node struct {
 	NoGrad bool
 	// Label is the spec's optional display label.
 	Label string
+	// Display is the spec's optional text shown verbatim instead of the
+	// name in diagrams and explanations (w2 drawn as w2, not w₂); empty
+	// means the name, with its digits as subscripts.
+	Display string
 	// Pos is where the node is declared in the spec (the name's key).
 	Pos Pos
 	// InputPos holds the position of each entry of the node's in list.

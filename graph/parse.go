@@ -31,7 +31,9 @@ type rawLeaf struct {
 	value  *Tensor
 	noGrad bool
 	label  string
-	pos    Pos
+	// display is the spec's display text for the name (see Node.Display).
+	display string
+	pos     Pos
 	// group is the leaf's group key, if any.
 	group rawGroupRef
 }
@@ -45,8 +47,10 @@ type rawNode struct {
 	op     *Op
 	args   []rawArg
 	label  string
-	pos    Pos
-	opPos  Pos
+	// display is the spec's display text for the name (see Node.Display).
+	display string
+	pos     Pos
+	opPos   Pos
 	// kw is the keyword argument, if any (see keywords.go).
 	kw rawKeyword
 	// group is the node's group key, if any.
@@ -329,6 +333,31 @@ func (p *parser) str(v *yaml.Node, what string) (string, bool) {
 	return v.Value, true
 }
 
+// maxDisplay is the longest display text, in characters.
+const maxDisplay = 32
+
+// display reads a display text (see Node.Display): a string of 1 to
+// maxDisplay characters on one line, without control characters.
+func (p *parser) display(v *yaml.Node, what string) string {
+	s, ok := p.str(v, what)
+	if !ok {
+		return ""
+	}
+	n := 0
+	for _, r := range s {
+		if r < ' ' || r == 0x7f || r >= 0x80 && r < 0xa0 {
+			p.errorf(p.pos(v), "%s: expected a text on one line without control characters, found %q", what, s)
+			return ""
+		}
+		n++
+	}
+	if n == 0 || n > maxDisplay {
+		p.errorf(p.pos(v), "%s: expected a text of 1 to %d characters, found %d", what, maxDisplay, n)
+		return ""
+	}
+	return s
+}
+
 // leaves reads the inputs or params mapping.
 func (p *parser) leaves(s *rawSpec, v *yaml.Node, what string, kind Kind) {
 	if v.Kind == yaml.ScalarNode && v.Tag == "!!null" {
@@ -346,7 +375,7 @@ func (p *parser) leaves(s *rawSpec, v *yaml.Node, what string, kind Kind) {
 		leaf := &rawLeaf{name: name, kind: kind, pos: p.pos(k)}
 		if val.Kind == yaml.MappingNode {
 			var haveValue bool
-			p.mapping(val, what+"."+name, []string{"value", "grad", "label", "group"}, func(key string, _, x *yaml.Node) {
+			p.mapping(val, what+"."+name, []string{"value", "grad", "label", "group", "display"}, func(key string, _, x *yaml.Node) {
 				switch key {
 				case "value":
 					haveValue = true
@@ -361,6 +390,8 @@ func (p *parser) leaves(s *rawSpec, v *yaml.Node, what string, kind Kind) {
 					leaf.label, _ = p.str(x, what+"."+name+".label")
 				case "group":
 					leaf.group = p.groupRef(x, what+"."+name+".group")
+				case "display":
+					leaf.display = p.display(x, what+"."+name+".display")
 				}
 			})
 			if !haveValue {

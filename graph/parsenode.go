@@ -67,7 +67,7 @@ func (p *parser) longForm(n *rawNode, v *yaml.Node) bool {
 		}
 		rest.Content = append(rest.Content, k, x)
 	}
-	p.mapping(&rest, what, []string{"op", "in", "label", "group"}, func(key string, _, x *yaml.Node) {
+	p.mapping(&rest, what, []string{"op", "in", "label", "group", "display"}, func(key string, _, x *yaml.Node) {
 		switch key {
 		case "op":
 			haveOp = true
@@ -96,6 +96,8 @@ func (p *parser) longForm(n *rawNode, v *yaml.Node) bool {
 			n.label, _ = p.str(x, what+".label")
 		case "group":
 			n.group = p.groupRef(x, what+".group")
+		case "display":
+			n.display = p.display(x, what+".display")
 		}
 	})
 	for _, e := range kws {

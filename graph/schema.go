@@ -49,6 +49,7 @@ func JSONSchema() []byte {
 			"The inputs in order: names of inputs, params or nodes, or numbers (anonymous constants).")},
 		{"label", described(ref("text"), "A display label.")},
 		{"group", described(ref("identifier"), "The group the node is drawn in (see the top-level groups).")},
+		{"display", described(ref("displayText"), "Text shown verbatim instead of the node's name in diagrams and explain (no subscripts): display: \"w2\".")},
 	}
 	for _, k := range builtin.keywords() {
 		t := obj{{"type", "integer"}}
@@ -61,6 +62,7 @@ func JSONSchema() []byte {
 	defs := obj{
 		{"identifier", described(ident, "A name: a letter or underscore, then letters, digits or underscores.")},
 		{"text", obj{{"type", []string{"string", "number", "boolean"}}}},
+		{"displayText", obj{{"type", []string{"string", "number", "boolean"}}, {"minLength", 1}, {"maxLength", 32}}},
 		{"value", described(obj{{"anyOf", []obj{
 			{{"type", "number"}},
 			{{"type", "array"}, {"minItems", 1}, {"items", obj{{"type", "number"}}}},
@@ -74,6 +76,7 @@ func JSONSchema() []byte {
 				{"grad", described(obj{{"type", "boolean"}}, "false makes the leaf a constant: no gradient is computed or drawn.")},
 				{"label", described(ref("text"), "A display label.")},
 				{"group", described(ref("identifier"), "The group the leaf is drawn in (see the top-level groups).")},
+				{"display", described(ref("displayText"), "Text shown verbatim instead of the leaf's name in diagrams and explain (no subscripts): display: \"w2\".")},
 			}}},
 		}}}},
 		{"leaves", obj{

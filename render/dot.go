@@ -63,7 +63,10 @@ type diagram struct {
 	out *graph.Node
 	// names holds each node's display name, by node ID.
 	names []string
-	// consts maps an anonymous constant's name (#1) to its displayed value.
+	// consts maps an anonymous constant's name (#1) to its displayed value,
+	// and the name of a node shown as written (its spec's display text, or
+	// every name with Options.NoSubscripts) to that text; prettyExpr shows
+	// the other names with subscripts.
 	consts map[string]string
 	// from lists the indices in a.Edges of each node's outgoing edges, by
 	// node ID.
@@ -109,6 +112,14 @@ func newDiagram(a *backward.Annotated, opt Options) *diagram {
 			d.names[n.ID] = v
 		} else {
 			d.names[n.ID] = prettyName(n.Name)
+			switch {
+			case n.Display != "":
+				d.names[n.ID] = n.Display
+				d.consts[n.Name] = n.Display
+			case o.NoSubscripts:
+				d.names[n.ID] = n.Name
+				d.consts[n.Name] = n.Name
+			}
 		}
 	}
 	for i, e := range a.Edges {

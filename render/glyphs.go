@@ -37,6 +37,7 @@ func UndrawableText(a *backward.Annotated) []rune {
 	for _, n := range a.Graph.Nodes {
 		check(n.Name)
 		check(n.Label)
+		check(n.Display)
 	}
 	return out
 }

@@ -98,8 +98,9 @@ func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 func isIdentByte(c byte) bool { return isLetter(c) || isDigit(c) || c == '_' }
 
 // prettyExpr rewrites the names in a formula for display: identifiers get
-// subscripts through prettyName, and anonymous constants (#1, #2, …) are
-// replaced by consts[name], their displayed value.
+// subscripts through prettyName unless consts gives their text (a node
+// shown as written), and anonymous constants (#1, #2, …) are replaced by
+// consts[name], their displayed value.
 func prettyExpr(expr string, consts map[string]string) string {
 	var b strings.Builder
 	for i := 0; i < len(expr); {
@@ -112,7 +113,11 @@ func prettyExpr(expr string, consts map[string]string) string {
 			for j < len(expr) && (isIdentByte(expr[j]) || expr[j] == '.' && j+1 < len(expr) && isIdentByte(expr[j+1])) {
 				j++
 			}
-			b.WriteString(prettyName(expr[i:j]))
+			if v, ok := consts[expr[i:j]]; ok {
+				b.WriteString(v)
+			} else {
+				b.WriteString(prettyName(expr[i:j]))
+			}
 			i = j
 		case isDigit(c):
 			// A number, including a digit run glued to letters as in 1e5,

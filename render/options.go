@@ -117,6 +117,9 @@ type Options struct {
 	// normalized once at the entry (RenderFiles, RenderNoted) are not
 	// parsed again by each drawing.
 	normal bool
+	// NoSubscripts shows every name as written (W1, not W₁); a node's
+	// display text (graph.Node.Display) is shown as written either way.
+	NoSubscripts bool
 }
 
 // ParseView returns the view named s ("full", "forward" or "backward").

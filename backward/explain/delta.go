@@ -82,10 +82,10 @@ func (s *scope) deltas() []Delta {
 // gives its own form (graph.Op.Delta); otherwise an elementwise op's is
 // δ ⊙ local, a reduction to a scalar's δ · local, and any other op's the
 // general vector–Jacobian product (∂y/∂x)ᵀ · δ, never ⊙.
-func vjpForm(t DeltaTerm, d mexpr) (mexpr, string) {
+func (st style) vjpForm(t DeltaTerm, d mexpr) (mexpr, string) {
 	e := t.Edge
 	to, from := e.To, e.From
-	local := mPartial(t.Via, from)
+	local := st.partial(t.Via, from)
 	if len(to.Shape) == 0 && len(from.Shape) == 0 {
 		return mCat(d, opCdot, local), ""
 	}
@@ -104,15 +104,15 @@ func vjpForm(t DeltaTerm, d mexpr) (mexpr, string) {
 		if op.DeltaShapes != nil {
 			shapes = op.DeltaShapes(to, e.Arg)
 		}
-		return deltaTemplate(tmpl, to, d), shapes
+		return st.deltaTemplate(tmpl, to, d), shapes
 	case tmpl != "":
-		f = deltaTemplate(tmpl, to, d)
+		f = st.deltaTemplate(tmpl, to, d)
 	case len(to.Shape) == 0:
 		// A reduction to a scalar: the scalar δ times the local derivative,
 		// which has From's shape.
-		f = mCat(d, opCdot, mParenIf(mFormulaOf(e.LocalExpr, op)))
+		f = mCat(d, opCdot, mParenIf(st.formulaOf(e.LocalExpr, op)))
 	case op.Elementwise:
-		f = mCat(d, opOdot, mParenIf(mFormulaOf(e.LocalExpr, op)))
+		f = mCat(d, opOdot, mParenIf(st.formulaOf(e.LocalExpr, op)))
 	default:
 		// A Jacobian that is not diagonal: δ_x = J_xᵀ · δ_y.
 		return mCat(mT(mParen(local)), opCdot, d), ""
@@ -126,17 +126,17 @@ func vjpForm(t DeltaTerm, d mexpr) (mexpr, string) {
 // deltaTemplate expands an op's δ template (see graph.Op.Delta): {δ} is
 // d, {out} the node's name, {i} the name of n's input i, a ᵀ after a placeholder transposes it,
 // and the text between placeholders is a formula.
-func deltaTemplate(tmpl string, n *graph.Node, d mexpr) mexpr {
+func (st style) deltaTemplate(tmpl string, n *graph.Node, d mexpr) mexpr {
 	var parts []mexpr
 	for tmpl != "" {
 		i := strings.IndexByte(tmpl, '{')
 		j := strings.IndexByte(tmpl, '}')
 		if i < 0 || j < i {
-			parts = append(parts, templateText(tmpl, n.Op))
+			parts = append(parts, st.templateText(tmpl, n.Op))
 			break
 		}
 		if i > 0 {
-			parts = append(parts, templateText(tmpl[:i], n.Op))
+			parts = append(parts, st.templateText(tmpl[:i], n.Op))
 		}
 		key := tmpl[i+1 : j]
 		tmpl = tmpl[j+1:]
@@ -145,9 +145,9 @@ func deltaTemplate(tmpl string, n *graph.Node, d mexpr) mexpr {
 		case key == "δ":
 			x = d
 		case key == "out":
-			x = mName(n)
+			x = st.name(n)
 		case err == nil && k >= 0 && k < len(n.Inputs):
-			x = mName(n.Inputs[k])
+			x = st.name(n.Inputs[k])
 		default:
 			x = mText("{"+key+"}", key)
 		}
@@ -162,7 +162,7 @@ func deltaTemplate(tmpl string, n *graph.Node, d mexpr) mexpr {
 
 // templateText is the text between the placeholders of a δ template; the
 // product signs keep the spacing of opCdot and opOdot.
-func templateText(s string, op *graph.Op) mexpr {
+func (st style) templateText(s string, op *graph.Op) mexpr {
 	switch s {
 	case " · ":
 		return opCdot
@@ -171,7 +171,7 @@ func templateText(s string, op *graph.Op) mexpr {
 	case "−":
 		return mText("−", "-")
 	}
-	return mFormulaOf(s, op)
+	return st.formulaOf(s, op)
 }
 
 // sumTo wraps f, which has the broadcast shape, in the sum that brings it

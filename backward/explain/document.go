@@ -63,6 +63,7 @@ func para(sp ...span) block { return block{kind: bPara, spans: sp} }
 
 // layout builds the document of e.
 func (e *Explanation) layout() []block {
+	st := newStyle(e.Options, e.Annotated.Graph)
 	a := e.Annotated
 	g := a.Graph
 	doc := []block{{kind: bHeading, level: 1, spans: []span{txt(g.Name)}}}
@@ -75,9 +76,9 @@ func (e *Explanation) layout() []block {
 			doc = append(doc, block{kind: bComment, spans: []span{txt(fmt.Sprintf("line %d, column %d: %s", w.Pos.Line, w.Pos.Col, w.Summary))}})
 		}
 	}
-	doc = append(doc, block{kind: bHeading, level: 2, spans: []span{txt("Forward pass")}}, forward(g))
+	doc = append(doc, block{kind: bHeading, level: 2, spans: []span{txt("Forward pass")}}, st.forward(g))
 	for _, d := range e.Derivations {
-		doc = append(doc, block{kind: bHeading, level: 2, spans: []span{mth(mPartial(d.Of, d.Wrt))}})
+		doc = append(doc, block{kind: bHeading, level: 2, spans: []span{mth(st.partial(d.Of, d.Wrt))}})
 		doc = append(doc, d.layout()...)
 	}
 	if e.Losses != nil {
@@ -88,22 +89,22 @@ func (e *Explanation) layout() []block {
 
 // forward lists each op node's formula, the formula with its inputs'
 // values, and its value: a1 = W1·x = 3·2 = 6.
-func forward(g *graph.Graph) block {
+func (st style) forward(g *graph.Graph) block {
 	b := block{kind: bList}
 	for _, n := range g.Nodes {
 		if n.IsLeaf() {
 			continue
 		}
-		eq := equation{lhs: mName(n), rhs: []mexpr{mFormulaOf(n.Op.Formula(n, n.InputNames()), n.Op)}}
+		eq := equation{lhs: st.name(n), rhs: []mexpr{st.formulaOf(n.Op.Formula(n, n.InputNames()), n.Op)}}
 		small, allConst := true, true
 		for _, in := range n.Inputs {
 			small = small && in.Value.Size() <= maxShown
 			allConst = allConst && in.Kind == graph.KindConst
 		}
 		if small && !allConst {
-			eq.rhs = append(eq.rhs, mFormulaOf(substitute(n), n.Op))
+			eq.rhs = append(eq.rhs, st.formulaOf(st.substitute(n), n.Op))
 		}
-		eq.rhs = append(eq.rhs, mTensor(n.Value))
+		eq.rhs = append(eq.rhs, st.tensor(n.Value))
 		b.eqs = append(b.eqs, eq)
 	}
 	return b
@@ -113,12 +114,12 @@ func forward(g *graph.Graph) block {
 // names: 3·2 for W1·x. The formula is built with placeholder names, which
 // are plain identifiers, so that only negative numbers get parentheses and
 // vectors keep their bare brackets.
-func substitute(n *graph.Node) string {
+func (st style) substitute(n *graph.Node) string {
 	names := make([]string, len(n.Inputs))
 	var pairs []string
 	for i, in := range n.Inputs {
 		names[i] = fmt.Sprintf("QvalQ%dQ", i)
-		v := in.Value.Format(numText)
+		v := in.Value.Format(st.numText)
 		// A negative number gets parentheses, unless the formula already
 		// encloses it, as in tanh(x).
 		pairs = append(pairs, "("+names[i]+")", "("+v+")")
@@ -132,15 +133,16 @@ func substitute(n *graph.Node) string {
 
 // layout writes one derivation.
 func (d *Derivation) layout() []block {
+	st := d.st
 	var doc []block
-	wrt, of := mName(d.Wrt), mName(d.Of)
-	val := mCat(wrt, mText(" = ", " = "), mTensor(d.Wrt.Value))
+	wrt, of := st.name(d.Wrt), st.name(d.Of)
+	val := mCat(wrt, mText(" = ", " = "), st.tensor(d.Wrt.Value))
 	switch {
 	case d.PathCount == 0:
 		doc = append(doc, para(mth(wrt), txt(" does not reach "), mth(of), txt(", so its gradient is 0.")))
 		return doc
 	case d.Wrt == d.Of:
-		doc = append(doc, block{kind: bEq, eqs: []equation{{lhs: mPartial(d.Of, d.Wrt), rhs: []mexpr{mNum(1)}}}})
+		doc = append(doc, block{kind: bEq, eqs: []equation{{lhs: st.partial(d.Of, d.Wrt), rhs: []mexpr{st.num(1)}}}})
 		return doc
 	}
 	if !d.UseDelta {
@@ -149,18 +151,18 @@ func (d *Derivation) layout() []block {
 	switch {
 	case d.UseDelta && d.PathCount <= int64(d.MaxPaths): // Asked for (Delta).
 		delta := mText("δ", `\delta`)
-		doc = append(doc, para(txt("The backward recursion "), mth(deltaDef(d.Of)), txt(" (--delta), from the output down: each "), mth(delta),
+		doc = append(doc, para(txt("The backward recursion "), mth(st.deltaDef(d.Of)), txt(" (--delta), from the output down: each "), mth(delta),
 			txt(" is the "), mth(delta), txt(" above it times one local derivative, computed once and reused by every gradient below it:")))
 		doc = append(doc, d.deltaLayout()...)
 	case d.UseDelta:
 		doc = append(doc, para(mth(val), txt(" reaches "), mth(of), txt(fmt.Sprintf(" along %s paths, more than the limit of %d (--max-paths). Instead of one product per path, here is the backward recursion ", countText(d.PathCount), d.MaxPaths)),
-			mth(deltaDef(d.Of)), txt(" from the output down, which visits each edge once:")))
+			mth(st.deltaDef(d.Of)), txt(" from the output down, which visits each edge once:")))
 		doc = append(doc, d.deltaLayout()...)
 	case d.Scalar:
 		doc = append(doc, d.scalarLayout()...)
 	default:
 		doc = append(doc, d.tensorPaths())
-		doc = append(doc, para(txt("Backward in matrix form, "), mth(deltaDef(d.Of)), txt(" with its shape:")))
+		doc = append(doc, para(txt("Backward in matrix form, "), mth(st.deltaDef(d.Of)), txt(" with its shape:")))
 		doc = append(doc, d.deltaLayout()...)
 	}
 	if len(d.Folded) > 0 {
@@ -170,15 +172,15 @@ func (d *Derivation) layout() []block {
 		doc = append(doc, d.secondLayout()...)
 	}
 	if d.Update != nil {
-		doc = append(doc, para(txt("One step of gradient descent:")), block{kind: bEq, eqs: []equation{updateEq(*d.Update)}})
+		doc = append(doc, para(txt("One step of gradient descent:")), block{kind: bEq, eqs: []equation{st.updateEq(*d.Update)}})
 	}
 	return doc
 }
 
 // deltaDef is δ_v = ∂L/∂v for the output L.
-func deltaDef(of *graph.Node) mexpr {
+func (st style) deltaDef(of *graph.Node) mexpr {
 	v := &graph.Node{Name: "v"}
-	return mCat(mDelta(v), mText(" = ", " = "), mPartial(of, v))
+	return mCat(st.delta(v), mText(" = ", " = "), st.partial(of, v))
 }
 
 // countText writes a path count, which saturates at the largest int64.
@@ -191,18 +193,19 @@ func countText(n int64) string {
 
 // pathsPara names the paths: W1 = 3 reaches L along 1 path: L ← z2 ← … ← W1.
 func (d *Derivation) pathsPara(val mexpr) block {
+	st := d.st
 	noun := "paths"
 	if len(d.Paths) == 1 {
 		noun = "path"
 	}
-	sp := []span{mth(val), txt(" reaches "), mth(mName(d.Of)), txt(fmt.Sprintf(" along %d %s: ", len(d.Paths), noun))}
+	sp := []span{mth(val), txt(" reaches "), mth(st.name(d.Of)), txt(fmt.Sprintf(" along %d %s: ", len(d.Paths), noun))}
 	for i, p := range d.Paths {
 		if i > 0 {
 			sp = append(sp, txt(", "))
 		}
-		nodes := []mexpr{mName(d.Of)}
+		nodes := []mexpr{st.name(d.Of)}
 		for _, e := range p.Edges {
-			nodes = append(nodes, mName(e.From))
+			nodes = append(nodes, st.name(e.From))
 		}
 		sp = append(sp, mth(mJoin(mText(" ← ", ` \leftarrow `), nodes)))
 	}
@@ -210,10 +213,10 @@ func (d *Derivation) pathsPara(val mexpr) block {
 }
 
 // chain is a path's symbolic product ∂L/∂z2 · ∂z2/∂h1 · ….
-func chain(p Path) mexpr {
+func (st style) chain(p Path) mexpr {
 	var fs []mexpr
 	for _, f := range p.Factors {
-		fs = append(fs, mPartial(f.Num, f.Den))
+		fs = append(fs, st.partial(f.Num, f.Den))
 	}
 	return mJoin(opCdot, fs)
 }
@@ -221,6 +224,7 @@ func chain(p Path) mexpr {
 // localList lists the distinct factors of the paths with their formulas
 // and, for scalars, their values.
 func (d *Derivation) localList(values bool) block {
+	st := d.st
 	b := block{kind: bList}
 	seen := map[[3]int]bool{}
 	for _, p := range d.Paths {
@@ -231,9 +235,9 @@ func (d *Derivation) localList(values bool) block {
 				continue
 			}
 			seen[key] = true
-			eq := equation{lhs: mPartial(f.Num, f.Den), rhs: []mexpr{mFormulaOf(f.Expr, last.To.Op)}}
+			eq := equation{lhs: st.partial(f.Num, f.Den), rhs: []mexpr{st.formulaOf(f.Expr, last.To.Op)}}
 			if values && f.Value != nil {
-				if v := mTensor(f.Value); v.u != f.Expr {
+				if v := st.tensor(f.Value); v.u != f.Expr {
 					eq.rhs = append(eq.rhs, v)
 				}
 			}
@@ -246,15 +250,16 @@ func (d *Derivation) localList(values bool) block {
 // scalarLayout writes the paths of a scalar derivation: the local
 // derivatives, then one product per path and their sum.
 func (d *Derivation) scalarLayout() []block {
+	st := d.st
 	doc := []block{para(txt("Local derivatives:")), d.localList(true)}
-	lhs := mPartial(d.Of, d.Wrt)
+	lhs := st.partial(d.Of, d.Wrt)
 	if len(d.Paths) == 1 {
 		p := d.Paths[0]
 		if len(p.Factors) == 1 {
 			// One factor: the local derivative is the whole derivative.
 			return []block{{kind: bEq, eqs: d.localList(true).eqs}}
 		}
-		eq := equation{lhs: lhs, rhs: []mexpr{chain(p), numbers(p), mNum(d.Grad.Item())}, split: true}
+		eq := equation{lhs: lhs, rhs: []mexpr{st.chain(p), st.numbers(p), st.num(d.Grad.Item())}, split: true}
 		return append(doc, para(txt("Chain rule:")), block{kind: bEq, eqs: []equation{eq}})
 	}
 	doc = append(doc, para(txt("One product per path, then their sum:")))
@@ -262,26 +267,26 @@ func (d *Derivation) scalarLayout() []block {
 	var sum []mexpr
 	for i, p := range d.Paths {
 		label := mText(fmt.Sprintf("path %d: ", i+1), fmt.Sprintf(`\text{path %d:}\quad `, i+1))
-		list.eqs = append(list.eqs, equation{lhs: mCat(label, chain(p)), rhs: []mexpr{numbers(p), mNum(p.Product.Item())}})
+		list.eqs = append(list.eqs, equation{lhs: mCat(label, st.chain(p)), rhs: []mexpr{st.numbers(p), st.num(p.Product.Item())}})
 		v := p.Product.Item()
 		switch {
 		case i == 0:
-			sum = append(sum, mNum(v))
+			sum = append(sum, st.num(v))
 		case v < 0:
-			sum = append(sum, opMinus, mNum(-v))
+			sum = append(sum, opMinus, st.num(-v))
 		default:
-			sum = append(sum, opPlus, mNum(v))
+			sum = append(sum, opPlus, st.num(v))
 		}
 	}
-	total := equation{lhs: lhs, rhs: []mexpr{mCat(sum...), mNum(d.Grad.Item())}}
+	total := equation{lhs: lhs, rhs: []mexpr{mCat(sum...), st.num(d.Grad.Item())}}
 	return append(doc, list, block{kind: bEq, eqs: []equation{total}})
 }
 
 // numbers is a scalar path's product of values: 18 × 2 × 1 × 2.
-func numbers(p Path) mexpr {
+func (st style) numbers(p Path) mexpr {
 	var vs []mexpr
 	for _, f := range p.Factors {
-		vs = append(vs, mTensorFactor(f.Value))
+		vs = append(vs, st.tensorFactor(f.Value))
 	}
 	return mJoin(opTimes, vs)
 }
@@ -289,13 +294,14 @@ func numbers(p Path) mexpr {
 // tensorPaths writes the symbolic chain of each path of a tensor
 // derivation and the local derivatives' formulas.
 func (d *Derivation) tensorPaths() block {
+	st := d.st
 	b := block{kind: bList}
 	for i, p := range d.Paths {
-		lhs := mPartial(d.Of, d.Wrt)
+		lhs := st.partial(d.Of, d.Wrt)
 		if len(d.Paths) > 1 {
 			lhs = mCat(mText(fmt.Sprintf("path %d: ", i+1), fmt.Sprintf(`\text{path %d:}\quad `, i+1)), lhs)
 		}
-		b.eqs = append(b.eqs, equation{lhs: lhs, rhs: []mexpr{chain(p)}})
+		b.eqs = append(b.eqs, equation{lhs: lhs, rhs: []mexpr{st.chain(p)}})
 	}
 	for _, eq := range d.localList(false).eqs {
 		if eq.lhs != b.eqs[0].lhs {
@@ -310,25 +316,26 @@ func (d *Derivation) tensorPaths() block {
 // gradient is written as the note writes ∂L/∂W1 = δ1 × ∂h1/∂W1, the δ
 // above it times the local derivative.
 func (d *Derivation) deltaLayout() []block {
+	st := d.st
 	list := block{kind: bList}
 	deltas := d.Deltas
 	var total equation
 	if last := deltas[len(deltas)-1]; d.Scalar && last.Node == d.Wrt && len(last.Terms) == 1 {
 		deltas = deltas[:len(deltas)-1]
 		t := last.Terms[0]
-		total = equation{lhs: mPartial(d.Of, d.Wrt), rhs: []mexpr{
-			mCat(mDelta(t.Via), opCdot, mPartial(t.Via, t.Edge.From)),
-			mCat(mTensorFactor(t.Edge.Upstream), opTimes, mTensorFactor(t.Edge.Local)),
-			mTensor(d.Grad)}}
+		total = equation{lhs: st.partial(d.Of, d.Wrt), rhs: []mexpr{
+			mCat(st.delta(t.Via), opCdot, st.partial(t.Via, t.Edge.From)),
+			mCat(st.tensorFactor(t.Edge.Upstream), opTimes, st.tensorFactor(t.Edge.Local)),
+			st.tensor(d.Grad)}}
 	} else {
-		total = equation{lhs: mPartial(d.Of, d.Wrt), rhs: []mexpr{mDelta(d.Wrt), mTensor(d.Grad)}}
+		total = equation{lhs: st.partial(d.Of, d.Wrt), rhs: []mexpr{st.delta(d.Wrt), st.tensor(d.Grad)}}
 	}
 	for _, dl := range deltas {
-		eq := equation{lhs: mDelta(dl.Node)}
+		eq := equation{lhs: st.delta(dl.Node)}
 		if len(dl.Terms) == 0 {
-			eq.rhs = []mexpr{mPartial(dl.Node, dl.Node), mNum(1)}
+			eq.rhs = []mexpr{st.partial(dl.Node, dl.Node), st.num(1)}
 			if !dl.Value.IsScalar() {
-				eq.rhs = []mexpr{mTensor(dl.Value)}
+				eq.rhs = []mexpr{st.tensor(dl.Value)}
 			}
 			list.eqs = append(list.eqs, eq)
 			continue
@@ -337,11 +344,11 @@ func (d *Derivation) deltaLayout() []block {
 		var shapes []string
 		for _, t := range dl.Terms {
 			if d.Scalar {
-				sym = append(sym, mCat(mDelta(t.Via), opCdot, mPartial(t.Via, t.Edge.From)))
-				num = append(num, mCat(mTensorFactor(t.Edge.Upstream), opTimes, mTensorFactor(t.Edge.Local)))
+				sym = append(sym, mCat(st.delta(t.Via), opCdot, st.partial(t.Via, t.Edge.From)))
+				num = append(num, mCat(st.tensorFactor(t.Edge.Upstream), opTimes, st.tensorFactor(t.Edge.Local)))
 				continue
 			}
-			f, sh := vjpForm(t, mDelta(t.Via))
+			f, sh := st.vjpForm(t, st.delta(t.Via))
 			sym = append(sym, f)
 			if sh != "" {
 				shapes = append(shapes, sh)
@@ -351,13 +358,13 @@ func (d *Derivation) deltaLayout() []block {
 		if d.Scalar {
 			eq.rhs = append(eq.rhs, mJoin(opPlus, num))
 		}
-		eq.rhs = append(eq.rhs, mTensor(dl.Value))
+		eq.rhs = append(eq.rhs, st.tensor(dl.Value))
 		if len(shapes) == 0 && len(dl.Node.Shape) > 0 {
 			shapes = []string{graph.ShapeString(dl.Node.Shape)}
 		}
 		// A scalar's shape, [], tells nothing: only tensors get the note.
 		if !d.Scalar && len(shapes) > 0 {
-			n := mCat(mText("   (", `\qquad (`), mFormula(strings.Join(shapes, ", ")), mText(")", ")"))
+			n := mCat(mText("   (", `\qquad (`), st.formula(strings.Join(shapes, ", ")), mText(")", ")"))
 			eq.note = &n
 		}
 		list.eqs = append(list.eqs, eq)
@@ -368,6 +375,7 @@ func (d *Derivation) deltaLayout() []block {
 // foldedPara says which identity edges were folded and what the factors
 // they were folded into stand for.
 func (d *Derivation) foldedPara() block {
+	st := d.st
 	list := func(sp []span, xs []mexpr, sep string) []span {
 		for i, x := range xs {
 			switch {
@@ -383,7 +391,7 @@ func (d *Derivation) foldedPara() block {
 	}
 	var ones []mexpr
 	for _, e := range d.Folded {
-		ones = append(ones, mCat(mPartial(e.To, e.From), mText(" = 1", " = 1")))
+		ones = append(ones, mCat(st.partial(e.To, e.From), mText(" = 1", " = 1")))
 	}
 	sp := list([]span{txt("Folded: ")}, ones, " and ")
 	sp = append(sp, txt(" (an add passes its gradient through unchanged), so "))
@@ -391,7 +399,7 @@ func (d *Derivation) foldedPara() block {
 	if d.UseDelta {
 		for _, dl := range d.Deltas {
 			for _, e := range dl.folded {
-				means = append(means, mCat(mDelta(e.From), mText(" = ", " = "), mDelta(dl.Node)))
+				means = append(means, mCat(st.delta(e.From), mText(" = ", " = "), st.delta(dl.Node)))
 			}
 		}
 		sp = list(sp, means, " and ")
@@ -403,7 +411,7 @@ func (d *Derivation) foldedPara() block {
 			if len(f.Edges) < 2 {
 				continue
 			}
-			m := mCat(mPartial(f.Num, f.Den), mText(" stands for ", `\text{ stands for }`), mPartial(f.Edges[len(f.Edges)-1].To, f.Den))
+			m := mCat(st.partial(f.Num, f.Den), mText(" stands for ", `\text{ stands for }`), st.partial(f.Edges[len(f.Edges)-1].To, f.Den))
 			if !seen[m.u] {
 				seen[m.u] = true
 				means = append(means, m)
@@ -416,16 +424,18 @@ func (d *Derivation) foldedPara() block {
 
 // secondLayout writes the second derivative.
 func (d *Derivation) secondLayout() []block {
+	st := d.st
 	s := d.Second
-	eq := equation{lhs: mPartial2(d.Of, d.Wrt)}
+	eq := equation{lhs: st.partial2(d.Of, d.Wrt)}
 	if s.First != "" {
-		dd := mText("∂/∂"+d.Wrt.Name+" ", `\frac{\partial}{\partial `+texName(d.Wrt.Name)+`}`)
-		eq.rhs = append(eq.rhs, mCat(dd, mParen(mFormula(s.First))))
+		w := st.name(d.Wrt)
+		dd := mText("∂/∂"+w.u+" ", `\frac{\partial}{\partial `+w.t+`}`)
+		eq.rhs = append(eq.rhs, mCat(dd, mParen(st.formula(s.First))))
 	}
 	if s.Second != "" {
-		eq.rhs = append(eq.rhs, mFormula(s.Second))
+		eq.rhs = append(eq.rhs, st.formula(s.Second))
 	}
-	eq.rhs = append(eq.rhs, mTensor(s.Value))
+	eq.rhs = append(eq.rhs, st.tensor(s.Value))
 	intro := "Second derivative, the derivative of the first derivative:"
 	if !d.Wrt.Value.IsScalar() {
 		intro = "Second derivative, elementwise (the diagonal of the Hessian):"
@@ -434,23 +444,24 @@ func (d *Derivation) secondLayout() []block {
 }
 
 // updateEq is W1_new = W1 − 0.01 × ∂L/∂W1 = 3 − 0.01 × 72 = 2.28.
-func updateEq(u backward.Update) equation {
-	n := mName(u.Node)
+func (st style) updateEq(u backward.Update) equation {
+	n := st.name(u.Node)
 	lhs := mText(n.u+"_new", n.t+`^{\mathrm{new}}`)
-	lr := mNum(u.LR)
-	sym := mCat(n, opMinus, lr, opTimes, mPartial(u.Of, u.Node))
-	num := mCat(mTensor(u.Old), opMinus, lr, opTimes, mTensorFactor(u.Grad))
-	return equation{lhs: lhs, rhs: []mexpr{sym, num, mTensor(u.New)}}
+	lr := st.num(u.LR)
+	sym := mCat(n, opMinus, lr, opTimes, st.partial(u.Of, u.Node))
+	num := mCat(st.tensor(u.Old), opMinus, lr, opTimes, st.tensorFactor(u.Grad))
+	return equation{lhs: lhs, rhs: []mexpr{sym, num, st.tensor(u.New)}}
 }
 
 // descentLayout writes the loss table of gradient descent.
 func (e *Explanation) descentLayout() []block {
+	st := newStyle(e.Options, e.Annotated.Graph)
 	out := e.Annotated.Graph.Output
 	doc := []block{{kind: bHeading, level: 2, spans: []span{txt("Gradient descent")}},
-		para(txt(fmt.Sprintf("%d steps with learning rate %s; ", e.Options.Steps, numText(e.Options.LR))), mth(mName(out)), txt(" after each step:"))}
-	t := block{kind: bTable, head: []mexpr{mText("step", `\text{step}`), mName(out)}}
+		para(txt(fmt.Sprintf("%d steps with learning rate %s; ", e.Options.Steps, st.numText(e.Options.LR))), mth(st.name(out)), txt(" after each step:"))}
+	t := block{kind: bTable, head: []mexpr{mText("step", `\text{step}`), st.name(out)}}
 	for i, l := range e.Losses {
-		t.rows = append(t.rows, []mexpr{mNum(float64(i)), mNum(l)})
+		t.rows = append(t.rows, []mexpr{st.num(float64(i)), st.num(l)})
 	}
 	doc = append(doc, t)
 	if e.DescentErr != nil {

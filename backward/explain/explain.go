@@ -47,6 +47,12 @@ type Options struct {
 	Steps int
 	// Order 2 adds the second derivative of each scalar leaf.
 	Order int
+	// Precision is the number of significant digits of the numbers
+	// written, from 1 to 17; zero means DefaultPrecision.
+	Precision int
+	// NoSubscripts writes every name as spelled (W1, not W_{1}); a node's
+	// display text (graph.Node.Display) is written as spelled either way.
+	NoSubscripts bool
 }
 
 // OptionError reports options that do not fit the graph, such as a Wrt
@@ -97,6 +103,8 @@ type Derivation struct {
 	Second *SecondOrder
 	// Update is the gradient-descent step of a param (Options.LR).
 	Update *backward.Update
+	// st is how the derivation writes numbers (Options.Precision).
+	st style
 }
 
 // Path is one path from the output down to the node differentiated with
@@ -146,6 +154,9 @@ func New(a *backward.Annotated, opts Options) (*Explanation, error) {
 	}
 	if opts.Steps > 0 && opts.LR <= 0 {
 		return nil, &OptionError{Option: "Steps", Value: strconv.Itoa(opts.Steps), Msg: "needs a positive learning rate (LR)"}
+	}
+	if opts.Precision < 0 || opts.Precision > 17 {
+		return nil, &OptionError{Option: "Precision", Value: strconv.Itoa(opts.Precision), Msg: "the significant digits must be from 1 to 17"}
 	}
 	if opts.Order != 0 && opts.Order != 1 && opts.Order != 2 {
 		return nil, &OptionError{Option: "Order", Value: strconv.Itoa(opts.Order), Msg: "explain supports order 1 or 2"}
@@ -308,7 +319,7 @@ func (s *scope) foldable(e backward.Edge) bool {
 // derive builds the derivation of the output with respect to w.
 func (x *explainer) derive(w *graph.Node) *Derivation {
 	s := x.newScope(w)
-	d := &Derivation{Of: s.out, Wrt: w, Grad: x.a.Grads[w.ID], MaxPaths: x.opts.MaxPaths, Scalar: true}
+	d := &Derivation{Of: s.out, Wrt: w, Grad: x.a.Grads[w.ID], MaxPaths: x.opts.MaxPaths, Scalar: true, st: newStyle(x.opts, x.a.Graph)}
 	for id, on := range s.on {
 		if on && len(x.a.Graph.Nodes[id].Shape) != 0 {
 			d.Scalar = false

@@ -1,6 +1,8 @@
 package explain
 
 import (
+	"math"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -74,28 +76,31 @@ func mSum(terms []mexpr) mexpr {
 
 // mName is a node's name: W1 and W_{1}; anonymous constants show their
 // value.
-func mName(n *graph.Node) mexpr {
+func (st style) name(n *graph.Node) mexpr {
 	if n.Kind == graph.KindConst && (n.Name == "" || n.Name[0] == '#') {
-		return mNum(n.Value.Item())
+		return st.num(n.Value.Item())
+	}
+	if m, ok := st.written[n.Name]; ok {
+		return m
 	}
 	return mText(n.Name, texName(n.Name))
 }
 
 // mPartial is ∂num/∂den.
-func mPartial(num, den *graph.Node) mexpr {
-	a, b := mName(num), mName(den)
+func (st style) partial(num, den *graph.Node) mexpr {
+	a, b := st.name(num), st.name(den)
 	return mText("∂"+a.u+"/∂"+b.u, `\frac{\partial `+a.t+`}{\partial `+b.t+`}`)
 }
 
 // mPartial2 is ∂²num/∂den².
-func mPartial2(num, den *graph.Node) mexpr {
-	a, b := mName(num), mName(den)
+func (st style) partial2(num, den *graph.Node) mexpr {
+	a, b := st.name(num), st.name(den)
 	return mText("∂²"+a.u+"/∂"+b.u+"²", `\frac{\partial^{2} `+a.t+`}{\partial `+b.t+`^{2}}`)
 }
 
 // mDelta is δ_v, the gradient of the output with respect to v.
-func mDelta(n *graph.Node) mexpr {
-	a := mName(n)
+func (st style) delta(n *graph.Node) mexpr {
+	a := st.name(n)
 	return mText("δ_"+a.u, `\delta_{`+a.t+`}`)
 }
 
@@ -140,20 +145,68 @@ func needsParen(s string) bool {
 	return false
 }
 
-// numText formats a number for display: 10 significant digits, Unicode
-// minus signs.
-func numText(v float64) string { return graph.NumberText(v) }
+// DefaultPrecision is the number of significant digits explain writes
+// when Options.Precision is zero.
+const DefaultPrecision = 10
+
+// style is how an explanation writes numbers and names, the same in every
+// formula of the document: numbers with a number of significant digits
+// (Options.Precision), names with the digits that end them as subscripts
+// (W_{1}) except the names shown as written.
+type style struct {
+	// prec is the number of significant digits, from 1 to 17.
+	prec int
+	// written maps the names shown as written to their text: the nodes
+	// with a display text (graph.Node.Display), and every node with
+	// Options.NoSubscripts.
+	written map[string]mexpr
+}
+
+// newStyle returns the style of opts for the nodes of g.
+func newStyle(opts Options, g *graph.Graph) style {
+	st := style{prec: opts.Precision, written: map[string]mexpr{}}
+	if st.prec == 0 {
+		st.prec = DefaultPrecision
+	}
+	for _, n := range g.Nodes {
+		switch {
+		case n.Display != "":
+			st.written[n.Name] = mText(n.Display, texFormulaNamed(n.Display, nil, texPlainName))
+		case opts.NoSubscripts:
+			st.written[n.Name] = mText(n.Name, texPlainName(n.Name))
+		}
+	}
+	return st
+}
+
+// numText formats a number for display: st.prec significant digits,
+// Unicode minus signs. With the default 10 digits it is graph.NumberText.
+func (st style) numText(v float64) string {
+	return strings.ReplaceAll(graph.FormatNumber(roundSig(v, st.prec)), "-", "−")
+}
+
+// roundSig rounds v to p significant digits, as graph.RoundSig does to 10.
+func roundSig(v float64, p int) float64 {
+	if v == 0 || math.IsInf(v, 0) || math.IsNaN(v) {
+		return v
+	}
+	r, err := strconv.ParseFloat(strconv.FormatFloat(v, 'g', p, 64), 64)
+	if err != nil {
+		return v
+	}
+	return r
+}
 
 // mNum is a number; a negative number is parenthesised by callers that
 // multiply it (see mFactor).
-func mNum(v float64) mexpr {
-	u := numText(v)
+func (st style) num(v float64) mexpr {
+	u := st.numText(v)
 	return mText(u, texNumber(u))
 }
 
 // mFactor is a number as a factor of a product: (−2) for negatives.
-func mFactor(v float64) mexpr {
-	m := mNum(v)
+func (st style) factor(v float64) mexpr {
+	m := st.num(v)
 	if v < 0 {
 		return mParen(m)
 	}
@@ -175,7 +228,7 @@ const maxShown = 16
 
 // mTensor is a tensor's value, or a description of its shape when it has
 // more than maxShown elements.
-func mTensor(t *graph.Tensor) mexpr {
+func (st style) tensor(t *graph.Tensor) mexpr {
 	if t == nil {
 		return mText("?", "?")
 	}
@@ -183,25 +236,81 @@ func mTensor(t *graph.Tensor) mexpr {
 		s := graph.ShapeString(t.Shape)
 		return mText("("+s+" tensor)", `(`+s+`\ \mathrm{tensor})`)
 	}
-	u := t.Format(numText)
+	u := t.Format(st.numText)
 	return mText(u, texFormula(u))
 }
 
 // mTensorFactor is mTensor parenthesised when it is a negative scalar.
-func mTensorFactor(t *graph.Tensor) mexpr {
+func (st style) tensorFactor(t *graph.Tensor) mexpr {
 	if t != nil && t.IsScalar() {
-		return mFactor(t.Item())
+		return st.factor(t.Item())
 	}
-	return mTensor(t)
+	return st.tensor(t)
 }
 
-// mFormula is a formula written by an op's Formula or Local function, in
+// formula is a formula written by an op's Formula or Local function, in
 // which every identifier is a node name, a number or a function name.
-func mFormula(s string) mexpr { return mText(s, texFormula(s)) }
+func (st style) formula(s string) mexpr { return st.formulaOf(s, nil) }
 
-// mFormulaOf is mFormula for a formula written by op, whose function name
-// is known even when op is not a built-in one.
-func mFormulaOf(s string, op *graph.Op) mexpr { return mText(s, texFormulaOf(s, op)) }
+// formulaOf is formula for a formula written by op, whose function name
+// is known even when op is not a built-in one. The names shown as written
+// (st.written) replace the node names in both notations.
+func (st style) formulaOf(s string, op *graph.Op) mexpr {
+	if len(st.written) == 0 {
+		return mText(s, texFormulaOf(s, op))
+	}
+	tex := func(id string) string {
+		if m, ok := st.written[id]; ok {
+			return m.t
+		}
+		return texName(id)
+	}
+	return mText(st.writtenNames(s), texFormulaNamed(s, op, tex))
+}
+
+// writtenNames replaces, in a Unicode formula, the identifiers that are
+// names shown as written by their text.
+func (st style) writtenNames(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		if !isIdentStart(s[i]) || i > 0 && (isIdentStart(s[i-1]) || s[i-1] >= '0' && s[i-1] <= '9') {
+			b.WriteByte(s[i])
+			i++
+			continue
+		}
+		j := i + 1
+		for j < len(s) && (isIdentStart(s[j]) || s[j] >= '0' && s[j] <= '9') {
+			j++
+		}
+		if m, ok := st.written[s[i:j]]; ok {
+			b.WriteString(m.u)
+		} else {
+			b.WriteString(s[i:j])
+		}
+		i = j
+	}
+	return b.String()
+}
+
+// texPlainName writes a name in LaTeX without subscripts for its digits:
+// w2, \mathit{Wx2}; an underscore still starts a subscript.
+func texPlainName(name string) string {
+	head, sub, _ := strings.Cut(name, "_")
+	i := 0
+	for i < len(head) && isIdentStart(head[i]) {
+		i++
+	}
+	rest := head[i:]
+	allDigits := strings.Trim(rest, "0123456789") == ""
+	switch {
+	case sub != "":
+		return `\mathit{` + head + `_{` + strings.ReplaceAll(sub, "_", ",") + `}}`
+	case i == 1 && allDigits:
+		return head
+	default:
+		return `\mathit{` + head + `}`
+	}
+}
 
 // texName writes a node name in LaTeX: x, W_{1}, \mathit{Wx},
 // \mathit{dd_{3}}, \mathit{n0_{t}} (underscores become subscripts).
@@ -266,7 +375,11 @@ func texFormula(s string) string { return texFormulaOf(s, nil) }
 
 // texFormulaOf is texFormula with op's function name (graph.Op.Func) known
 // as well; op may be nil.
-func texFormulaOf(s string, op *graph.Op) string {
+func texFormulaOf(s string, op *graph.Op) string { return texFormulaNamed(s, op, texName) }
+
+// texFormulaNamed is texFormulaOf writing the identifiers that are not
+// function calls with name.
+func texFormulaNamed(s string, op *graph.Op, name func(string) string) string {
 	var b strings.Builder
 	for i := 0; i < len(s); {
 		c := s[i]
@@ -275,6 +388,14 @@ func texFormulaOf(s string, op *graph.Op) string {
 			// The sum over each row, as the δ forms of row-wise ops write it.
 			b.WriteString(`\sum_{\mathrm{rows}}`)
 			i += len("Σ_rows")
+		case c == '[' && strings.HasPrefix(s[i:], "[["):
+			if m, n := texMatrix(s[i:]); n > 0 {
+				b.WriteString(m)
+				i += n
+				continue
+			}
+			b.WriteByte(c)
+			i++
 		case isIdentStart(c):
 			j := i + 1
 			for j < len(s) && (isIdentStart(s[j]) || s[j] >= '0' && s[j] <= '9' ||
@@ -299,7 +420,7 @@ func texFormulaOf(s string, op *graph.Op) string {
 					j++
 				}
 			} else {
-				b.WriteString(texName(id))
+				b.WriteString(name(id))
 			}
 			i = j
 		case c >= '0' && c <= '9' || c == '.':
@@ -348,7 +469,7 @@ func texFormulaOf(s string, op *graph.Op) string {
 				if depth != 0 { // Unbalanced: take the rest as the exponent.
 					j = len(s) + 1
 				}
-				b.WriteString(texFormula(s[i+1 : j-1]))
+				b.WriteString(texFormulaNamed(s[i+1:j-1], nil, name))
 				i = min(j, len(s))
 			} else {
 				j := i
@@ -358,7 +479,7 @@ func texFormulaOf(s string, op *graph.Op) string {
 				for j < len(s) && (isIdentStart(s[j]) || s[j] >= '0' && s[j] <= '9' || s[j] == '.') {
 					j++
 				}
-				b.WriteString(texFormula(s[i:j]))
+				b.WriteString(texFormulaNamed(s[i:j], nil, name))
 				i = j
 			}
 			b.WriteString("}")
@@ -386,6 +507,62 @@ func texFormulaOf(s string, op *graph.Op) string {
 		}
 	}
 	return strings.Join(strings.Fields(b.String()), " ")
+}
+
+// texMatrix converts a matrix written by graph.Tensor.Format at the start
+// of s, [[1, 2], [−3, 4]], to \begin{bmatrix} 1 & 2 \\ -3 & 4 \end{bmatrix},
+// and returns it with the number of bytes of s it read. It returns n = 0
+// when s does not start with a list of rows of numbers; a tensor of rank 3
+// becomes a list of matrices. The Markdown writer replaces the row
+// separator \\ by \cr, which Markdown leaves alone (see mdMath).
+func texMatrix(s string) (tex string, n int) {
+	end := strings.Index(s, "]]")
+	if end < 0 {
+		return "", 0
+	}
+	inner := s[2:end]
+	if strings.ContainsAny(inner, "()^{}") {
+		return "", 0
+	}
+	rows := strings.Split(inner, "], [")
+	var b strings.Builder
+	b.WriteString(`\begin{bmatrix} `)
+	for r, row := range rows {
+		if row == "" || strings.ContainsAny(row, "[]") {
+			return "", 0
+		}
+		if r > 0 {
+			b.WriteString(` \\ `)
+		}
+		for k, cell := range strings.Split(row, ", ") {
+			if !isNumber(cell) {
+				return "", 0
+			}
+			if k > 0 {
+				b.WriteString(" & ")
+			}
+			b.WriteString(texFormula(cell))
+		}
+	}
+	b.WriteString(` \end{bmatrix}`)
+	return b.String(), end + 2
+}
+
+// isNumber reports whether s is a number as numText writes it: digits,
+// a point, an exponent and minus signs, or the words of non-finite values.
+func isNumber(s string) bool {
+	switch strings.TrimPrefix(strings.TrimPrefix(s, "−"), "-") {
+	case "", ".":
+		return false
+	case "NaN", "Inf", "+Inf":
+		return true
+	}
+	for _, r := range strings.TrimPrefix(strings.TrimPrefix(s, "−"), "-") {
+		if !(r >= '0' && r <= '9' || r == '.' || r == 'e' || r == '−' || r == '-' || r == '+') {
+			return false
+		}
+	}
+	return true
 }
 
 // isIdentStart reports whether c may start (or, with digits, continue) an

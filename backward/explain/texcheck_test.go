@@ -13,8 +13,10 @@ import (
 // This file checks LaTeX by running it through TeX itself (star-tex, a Go
 // port of Knuth's TeX with the plain format). The LaTeX commands explain
 // uses that plain TeX lacks are defined by texShims with their plain
-// meaning, and the amsmath environments are translated to plain TeX by
-// plainTeX; everything else must be known to TeX, with balanced braces, or
+// meaning, amsmath's bmatrix among them (\begin{bmatrix} … \end{bmatrix}
+// is plain TeX's \left[\matrix{…}\right]), and the align* and tabular
+// environments, which stand on lines of their own, are translated to
+// plain TeX by plainTeX; everything else must be known to TeX, with balanced braces, or
 // TeX reports an error ("! Undefined control sequence.", "! Missing }
 // inserted.", …) and the check fails.
 
@@ -31,6 +33,9 @@ const texShims = `\nonstopmode
 \def\textasciitilde{\char126 }
 \def\textasciicircum{\char94 }
 \def\heading#1{\par\noindent{\bf#1}\par}
+\def\begin#1{\expandafter\ifx\csname begin#1\endcsname\relax\undefinedenvironment\fi\csname begin#1\endcsname}
+\expandafter\def\csname beginbmatrix\endcsname#1\end#2{\left[\matrix{#1}\right]}
+\def\\{\cr}
 `
 
 // runTeX typesets body (plain TeX after texShims) and returns TeX's error
@@ -75,17 +80,19 @@ func checkMathTeX(t *testing.T, name string, formulas []string) {
 var beginEnd = regexp.MustCompile(`\\(begin|end)\{([^}]*)\}`)
 
 // checkEnvironments checks that \begin and \end pair up and that only the
-// environments explain writes are used.
+// environments explain writes are used: align*, tabular, and bmatrix,
+// alone or in an align*.
 func checkEnvironments(t *testing.T, name, src string) {
 	t.Helper()
 	var stack []string
 	for _, m := range beginEnd.FindAllStringSubmatch(src, -1) {
 		env := m[2]
-		if env != "align*" && env != "tabular" {
+		if env != "align*" && env != "tabular" && env != "bmatrix" {
 			t.Errorf("%s: unexpected environment %q", name, env)
 		}
 		if m[1] == "begin" {
-			if len(stack) > 0 {
+			// A matrix may stand in an align*; nothing else nests.
+			if len(stack) > 0 && (env != "bmatrix" || stack[len(stack)-1] != "align*") {
 				t.Errorf("%s: \\begin{%s} nested in %s", name, env, stack[len(stack)-1])
 			}
 			stack = append(stack, env)
@@ -128,6 +135,10 @@ func plainTeX(src string) string {
 			continue
 		}
 		if inAlign || inTable {
+			// A matrix's "&" must not end the cell of the \eqalign
+			// around it: a group hides it, as a LaTeX environment is one.
+			line = strings.ReplaceAll(line, `\begin{bmatrix}`, `{\begin{bmatrix}`)
+			line = strings.ReplaceAll(line, `\end{bmatrix}`, `\end{bmatrix}}`)
 			line = strings.ReplaceAll(line, `\\`, `\cr`)
 			line = strings.ReplaceAll(line, `\hline`, `\noalign{\hrule}`)
 		}
@@ -185,12 +196,16 @@ func checkTeXFragment(t *testing.T, name, src string) {
 // TestTeXCheckerFails makes sure the checker can fail: TeX must report
 // broken formulas.
 func TestTeXCheckerFails(t *testing.T) {
-	for _, bad := range []string{`\frac{a}{b`, `x}`, `\undefinedcommand{x}`, `a^`} {
+	for _, bad := range []string{`\frac{a}{b`, `x}`, `\undefinedcommand{x}`, `a^`,
+		`\begin{pmatrix} 1 \end{pmatrix}`, `\begin{bmatrix} 1 & 2 \\ 3 & 4`} {
 		if errs := runTeX(t, fmt.Sprintf("$$%s$$\n\\par\n", bad)); len(errs) == 0 {
 			t.Errorf("TeX accepted %q", bad)
 		}
 	}
-	if errs := runTeX(t, `$$\frac{\partial L}{\partial W_{1}} = 18 \times 2$$`+"\n\\par\n"); len(errs) > 0 {
-		t.Errorf("TeX rejected a good formula: %v", errs)
+	for _, good := range []string{`\frac{\partial L}{\partial W_{1}} = 18 \times 2`,
+		`W = \begin{bmatrix} 1 & 2 \\ -3 & 4 \end{bmatrix} \cdot \begin{bmatrix} 5 \cr 6 \end{bmatrix}`} {
+		if errs := runTeX(t, "$$"+good+"$$\n\\par\n"); len(errs) > 0 {
+			t.Errorf("TeX rejected a good formula %s: %v", good, errs)
+		}
 	}
 }

@@ -144,27 +144,16 @@ func mdEscape(s string) string {
 // writeMarkdown writes Markdown: every equation is its own $$…$$
 // paragraph, which GitHub and Obsidian render as display math; a split
 // equation continues in a second block starting with "=", as the note
-// writes $$= 18 \times 2 \times 1 \times 2 = 72$$.
+// writes $$= 18 \times 2 \times 1 \times 2 = 72$$. An equation wider than
+// a page continues the same way (see eqLines).
 func writeMarkdown(w *bufio.Writer, doc []block) {
-	prose := inlineMath(mdEscape)
+	prose := inlineMath(mdEscape, mdMath)
 	eqs := func(list []equation) {
 		for i, eq := range list {
 			if i > 0 {
 				w.WriteString("\n")
 			}
-			rhs := make([]string, len(eq.rhs))
-			for k, r := range eq.rhs {
-				rhs[k] = r.t
-			}
-			note := ""
-			if eq.note != nil {
-				note = " " + eq.note.t
-			}
-			if eq.split && len(rhs) > 1 {
-				w.WriteString("$$" + eq.lhs.t + " = " + rhs[0] + "$$\n\n$$= " + strings.Join(rhs[1:], " = ") + note + "$$\n")
-				continue
-			}
-			w.WriteString("$$" + strings.Join(append([]string{eq.lhs.t}, rhs...), " = ") + note + "$$\n")
+			w.WriteString(mdLines(eq, eqLines(eq, false)))
 		}
 	}
 	for i, b := range doc {
@@ -205,6 +194,11 @@ func writeMarkdown(w *bufio.Writer, doc []block) {
 	}
 }
 
+// mdMath adapts LaTeX for Markdown: the row separator \\ of a bmatrix,
+// which Markdown would read as an escaped backslash, becomes \cr, which
+// KaTeX and MathJax read the same way.
+func mdMath(t string) string { return strings.ReplaceAll(t, `\\`, `\cr`) }
+
 // texEscape escapes prose for LaTeX.
 func texEscape(s string) string {
 	r := strings.NewReplacer(`\`, `\textbackslash{}`, "{", `\{`, "}", `\}`, "$", `\$`, "&", `\&`,
@@ -214,32 +208,15 @@ func texEscape(s string) string {
 
 // writeTeX writes a LaTeX fragment for a document that loads amsmath:
 // split equations and lists become align* environments, single equations
-// \[ … \], tables tabular.
+// \[ … \], tables tabular. An equation wider than a page is broken at "="
+// or between the terms of a sum, on lines aligned at its "=" (eqLines).
 func writeTeX(w *bufio.Writer, doc []block, name, title string) {
 	w.WriteString("% chainviz explain " + name)
 	if title != "" {
 		w.WriteString(": " + strings.ReplaceAll(title, "\n", " "))
 	}
 	w.WriteString("\n% A LaTeX fragment; it needs \\usepackage{amsmath}.\n")
-	prose := inlineMath(texEscape)
-	row := func(eq equation, split bool) string {
-		var b strings.Builder
-		b.WriteString(eq.lhs.t)
-		for i, r := range eq.rhs {
-			switch {
-			case i == 0:
-				b.WriteString(" &= " + r.t)
-			case split:
-				b.WriteString(" \\\\\n  &= " + r.t)
-			default:
-				b.WriteString(" = " + r.t)
-			}
-		}
-		if eq.note != nil {
-			b.WriteString(" " + eq.note.t)
-		}
-		return b.String()
-	}
+	prose := inlineMath(texEscape, func(t string) string { return t })
 	for _, b := range doc {
 		if b.kind == bTitle {
 			continue // The title is in the header comment already.
@@ -266,11 +243,12 @@ func writeTeX(w *bufio.Writer, doc []block, name, title string) {
 			w.WriteString("% " + strings.ReplaceAll(c.String(), "\n", "\n% ") + "\n")
 		case bEq:
 			for _, eq := range b.eqs {
-				if eq.split && len(eq.rhs) > 1 {
-					w.WriteString("\\begin{align*}\n  " + row(eq, true) + "\n\\end{align*}\n")
+				lines := eqLines(eq, true)
+				if len(lines) > 1 {
+					w.WriteString("\\begin{align*}\n  " + texLines(eq, lines) + "\n\\end{align*}\n")
 					continue
 				}
-				w.WriteString(`\[ ` + strings.Replace(row(eq, false), " &= ", " = ", 1) + " \\]\n")
+				w.WriteString(`\[ ` + strings.Replace(texLines(eq, lines), " &= ", " = ", 1) + " \\]\n")
 			}
 		case bList:
 			w.WriteString("\\begin{align*}\n")
@@ -279,7 +257,7 @@ func writeTeX(w *bufio.Writer, doc []block, name, title string) {
 				if i == len(b.eqs)-1 {
 					end = "\n"
 				}
-				w.WriteString("  " + row(eq, false) + end)
+				w.WriteString("  " + texLines(eq, eqLines(eq, true)) + end)
 			}
 			w.WriteString("\\end{align*}\n")
 		case bTable:
@@ -301,14 +279,14 @@ func writeTeX(w *bufio.Writer, doc []block, name, title string) {
 }
 
 // inlineMath returns a function that writes prose with its formulas as
-// inline $…$ math and its text escaped by escape, as Markdown and LaTeX
-// both write it.
-func inlineMath(escape func(string) string) func([]span) string {
+// inline $…$ math, converted by math, and its text escaped by escape, as
+// Markdown and LaTeX both write it.
+func inlineMath(escape, math func(string) string) func([]span) string {
 	return func(sp []span) string {
 		var b strings.Builder
 		for _, s := range sp {
 			if s.m != nil {
-				b.WriteString("$" + s.m.t + "$")
+				b.WriteString("$" + math(s.m.t) + "$")
 			} else {
 				b.WriteString(escape(s.text))
 			}

@@ -125,10 +125,11 @@ func completeWrt(s streams) func(*cobra.Command, []string, string) ([]string, co
 // command has.
 func registerDrawingCompletions(cmd *cobra.Command, formats ...string) {
 	for flag, values := range map[string][]string{
-		"format":  formats,
-		"view":    {"full", "forward", "backward"},
-		"theme":   {"light", "dark"},
-		"rankdir": {"LR", "TB"},
+		"format":     formats,
+		"view":       {"full", "forward", "backward"},
+		"theme":      {"light", "dark"},
+		"rankdir":    {"LR", "TB"},
+		"subscripts": subscriptModes,
 	} {
 		if cmd.Flags().Lookup(flag) != nil {
 			cmd.RegisterFlagCompletionFunc(flag, completeValues(values...))

@@ -24,6 +24,10 @@ type explainOptions struct {
 	lr       float64
 	steps    int
 	order    int
+	// precision is the number of significant digits of the numbers.
+	precision int
+	// subscripts is auto (W1 written W_{1}) or none (names as spelled).
+	subscripts string
 }
 
 func newExplainCmd(s streams) *cobra.Command {
@@ -59,8 +63,11 @@ func newExplainCmd(s streams) *cobra.Command {
 	f.Float64Var(&opts.lr, "lr", 0, "also show one step of gradient descent on every param with this learning rate")
 	f.IntVar(&opts.steps, "steps", 0, "with --lr, run this many steps of gradient descent and tabulate the output after each")
 	f.IntVar(&opts.order, "order", 1, "2 adds the second derivative with respect to each leaf")
+	f.IntVar(&opts.precision, "precision", explain.DefaultPrecision, "significant digits of the numbers written, from 1 to 17")
+	f.StringVar(&opts.subscripts, "subscripts", "auto", "auto writes the digits ending a name as subscripts in LaTeX (W1 as W_{1}); none writes every name as spelled")
 	cmd.RegisterFlagCompletionFunc("format", completeValues(explain.Formats...))
 	cmd.RegisterFlagCompletionFunc("wrt", completeWrt(s))
+	cmd.RegisterFlagCompletionFunc("subscripts", completeValues(subscriptModes...))
 	return cmd
 }
 
@@ -69,9 +76,15 @@ func runExplain(s streams, opts *explainOptions) error {
 	if !slices.Contains(explain.Formats, opts.format) {
 		return fmt.Errorf("--format %s: the formats are %s", opts.format, strings.Join(explain.Formats, ", "))
 	}
+	noSubscripts, err := parseSubscripts(opts.subscripts)
+	if err != nil {
+		return err
+	}
 	switch {
 	case opts.order != 1 && opts.order != 2:
 		return fmt.Errorf("--order must be 1 or 2 for explain, found %d", opts.order)
+	case opts.precision < 1 || opts.precision > 17:
+		return fmt.Errorf("--precision %d: the significant digits must be from 1 to 17 (17 round-trips every float64)", opts.precision)
 	case opts.maxPaths < 1:
 		return fmt.Errorf("--max-paths must be at least 1, found %d", opts.maxPaths)
 	case checkLR(opts.lr) != nil:
@@ -88,7 +101,8 @@ func runExplain(s streams, opts *explainOptions) error {
 	g := a.Graph
 	e, err := explain.New(a, explain.Options{
 		Wrt: opts.wrt, MaxPaths: opts.maxPaths, Full: opts.full, Delta: opts.delta,
-		LR: opts.lr, Steps: opts.steps, Order: opts.order,
+		LR: opts.lr, Steps: opts.steps, Order: opts.order, Precision: opts.precision,
+		NoSubscripts: noSubscripts,
 	})
 	var oe *graph.OptionError
 	switch {

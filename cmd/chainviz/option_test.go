@@ -21,6 +21,10 @@ func TestOptionErrorsNameFlags(t *testing.T) {
 	}{
 		{[]string{"annotate", spec, "--order", "3"}, 1, spec + ": --order 3: needs scalar leaves, but x has shape [2]; use order 2 for the Hessian diagonal\n"},
 		{[]string{"explain", spec, "--wrt", "nope"}, 2, `chainviz: --wrt nope: v has no node named "nope"; it has x, y` + "\n"},
+		{[]string{"explain", spec, "--precision", "0"}, 2, "chainviz: --precision 0: the significant digits must be from 1 to 17 (17 round-trips every float64)\n"},
+		{[]string{"explain", spec, "--subscripts", "off"}, 2, "chainviz: --subscripts off: expected auto (W1 shown as W₁) or none (every name as written)\n"},
+		{[]string{"render", spec, "--subscripts", "off"}, 2, "chainviz: --subscripts off: expected auto (W1 shown as W₁) or none (every name as written)\n"},
+		{[]string{"explain", spec, "--precision", "18"}, 2, "chainviz: --precision 18: the significant digits must be from 1 to 17 (17 round-trips every float64)\n"},
 	}
 	for _, tc := range tests {
 		var out, errw strings.Builder

@@ -24,8 +24,10 @@ type renderOptions struct {
 	rankdir   string
 	precision int
 	theme     string
-	scale     float64
-	lr        float64
+	// subscripts is auto (W1 drawn W₁) or none (names as written).
+	subscripts string
+	scale      float64
+	lr         float64
 	// maxLayout is the largest graph, in nodes, that is laid out.
 	maxLayout int
 	// backwardGraph, frames and anim select drawings other than the
@@ -73,6 +75,7 @@ func newRenderCmd(s streams) *cobra.Command {
 	f.StringVar(&opts.edgeLabels, "edge-labels", "auto", "edge labels: full, grad (gradient only), none, or auto (full up to 60 boxes, without the local derivative up to 150, gradient only beyond; the caption says so)")
 	f.IntVar(&opts.precision, "precision", 0, "significant digits of the numbers shown (default 4; integers have no decimals)")
 	f.StringVar(&opts.theme, "theme", "light", "light or dark")
+	f.StringVar(&opts.subscripts, "subscripts", "auto", "auto draws the digits ending a name as subscripts (W1 as W₁); none draws every name as written")
 	f.Float64Var(&opts.scale, "scale", 0, "PNG pixels per SVG point (default 2)")
 	f.Float64Var(&opts.lr, "lr", 0, "show each param's value after one step of gradient descent with this learning rate")
 	f.IntVar(&opts.maxLayout, "max-layout-nodes", 2500, "largest graph, in nodes, that is laid out (a 2,000-node layout takes about 10 s)")
@@ -128,6 +131,9 @@ func runRender(s streams, cmd *cobra.Command, opts *renderOptions) error {
 		return err
 	}
 	if cfg.Options.Theme, err = render.ParseTheme(opts.theme); err != nil {
+		return err
+	}
+	if cfg.Options.NoSubscripts, err = parseSubscripts(opts.subscripts); err != nil {
 		return err
 	}
 	if err := checkLR(opts.lr); err != nil {
@@ -276,6 +282,21 @@ func hasLeafGradient(a *backward.Annotated) bool {
 		}
 	}
 	return false
+}
+
+// subscriptModes are the values of --subscripts.
+var subscriptModes = []string{"auto", "none"}
+
+// parseSubscripts reads --subscripts: it reports whether names are shown
+// as written.
+func parseSubscripts(s string) (none bool, err error) {
+	switch s {
+	case "auto":
+		return false, nil
+	case "none":
+		return true, nil
+	}
+	return false, fmt.Errorf("--subscripts %s: expected auto (W1 shown as W₁) or none (every name as written)", s)
 }
 
 // Bounds of the values of --scale and --precision that give a useful
