@@ -31,3 +31,21 @@ func TestOptionErrorsNameFlags(t *testing.T) {
 		}
 	}
 }
+
+// TestRollUsage: --roll with --focus or --collapse is a usage error, exit 2,
+// and no file is written.
+func TestRollUsage(t *testing.T) {
+	spec := filepath.Join("..", "..", "specs", "rnn_unrolled.yaml")
+	for _, extra := range [][]string{{"--focus", "s2"}, {"--collapse", "all"}} {
+		dir := t.TempDir()
+		args := append([]string{"render", spec, "--roll", "-o", dir}, extra...)
+		var out, errw strings.Builder
+		code := run(args, nil, &out, &errw)
+		if code != 2 || !strings.Contains(errw.String(), "--roll cannot be combined with --focus or --collapse") {
+			t.Errorf("%v: exit %d, stderr %q; want 2 and --roll cannot be combined", args, code, errw.String())
+		}
+		if files, _ := os.ReadDir(dir); len(files) != 0 {
+			t.Errorf("%v: wrote %d files", args, len(files))
+		}
+	}
+}
