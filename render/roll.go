@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/chainviz/chainviz/backward"
 	"github.com/chainviz/chainviz/graph"
 )
 
@@ -204,8 +205,12 @@ func (d *diagram) rollLabel(r *roll) string {
 		gr := d.plan.groups[c]
 		line := font(escapeHTML(strconv.Itoa(k+1)+". "+gr.Title+"   "), p.Muted, sizeSmall)
 		if o := d.a.Graph.Node(gr.Name); o != nil {
-			if o.Value != nil && o.Value.IsScalar() && d.o.View != ViewBackward {
+			switch {
+			case o.Value == nil || d.o.View == ViewBackward:
+			case o.Value.IsScalar():
 				line += font(bold(escapeHTML(d.name(o)+" = "+d.num(o.Value.Item()))), p.Forward, sizeText)
+			default:
+				line += font(escapeHTML(d.name(o)+": "+shapeText(o.Shape)+" tensor"), p.Muted, sizeSmall)
 			}
 			if g := d.grad(o); g != nil && g.IsScalar() && d.o.View != ViewForward {
 				line += font(escapeHTML("   "+d.partial(o)+" = "+d.num(g.Item())), p.Gradient, sizeText)
@@ -261,11 +266,17 @@ func (d *diagram) rollCrossingLabel(x *graph.Node, r *roll, idx []int) string {
 	if sum == nil || d.o.View == ViewForward || d.labels == LabelsNone {
 		return d.wireTable(above, below, d.pal.Wire)
 	}
+	calls := map[int]bool{}
+	for _, i := range idx {
+		calls[d.plan.callIndex(r, d.a.Edges[i].To)] = true
+	}
 	terms := rollTerms(d, r, idx)
 	if !sum.IsScalar() || len(terms) < 2 {
 		below = append(below, d.edgeTensor(sum, d.pal.Gradient))
-		if k := d.plan.callIndex(r, d.a.Edges[idx[0]].To); k >= 0 && len(terms) < 2 {
+		if k := d.plan.callIndex(r, d.a.Edges[idx[0]].To); len(calls) == 1 {
 			below = append(below, font(escapeHTML("into call "+strconv.Itoa(k+1)), d.pal.Muted, sizeSmall))
+		} else {
+			below = append(below, font(escapeHTML("summed over "+strconv.Itoa(len(calls))+" calls"), d.pal.Muted, sizeSmall))
 		}
 		return d.wireTable(above, below, d.pal.Wire)
 	}
@@ -332,7 +343,7 @@ func (d *diagram) rollNote() string {
 		return ""
 	}
 	if p == nil || len(p.rolls) == 0 {
-		return "--roll: nothing to roll; it rolls two or more calls of one block that read the same params (shared weights), and this graph has none."
+		return nothingToRoll + "."
 	}
 	var parts []string
 	for _, r := range p.rolls {
@@ -343,4 +354,13 @@ func (d *diagram) rollNote() string {
 		parts = append(parts, p.groups[r.calls[0]].Block+" ×"+strconv.Itoa(len(r.calls))+" ("+strings.Join(names, ", ")+")")
 	}
 	return "Rolled: " + strings.Join(parts, "; ") + ". A rolled box lists each call's output value and gradient ∂L/∂out in call order; an edge from a shared weight carries its gradient as the sum of each call's contribution (the edges of the annotated JSON, summed per call); the loop is the state one call passes to the next. --roll off draws every call."
+}
+
+// nothingToRoll says why --roll changed nothing, in the caption and as a
+// warning.
+const nothingToRoll = "--roll: nothing to roll; it rolls two or more calls of one block that read the same params (shared weights), and this graph has none"
+
+// rollsAny reports whether --roll rolls any calls of a's graph.
+func rollsAny(a *backward.Annotated) bool {
+	return len(newDiagram(a, Options{Roll: true}).plan.rolls) > 0
 }

@@ -208,3 +208,37 @@ func TestRollRejected(t *testing.T) {
 		t.Errorf("--roll alone: %v", err)
 	}
 }
+
+// TestRollTensor: with matrix weights the calls are rolled too; an edge
+// from a shared weight says its gradient is summed over the calls, an
+// edge from a per-call input which call it feeds.
+func TestRollTensor(t *testing.T) {
+	a := loadSource(t, `name: rnnvec
+inputs:
+  x1: [1, 2]
+  x2: [0.5, -1]
+  s0: {value: [0, 0], grad: false}
+params:
+  Wx: [[0.5, 0.1], [0.2, -0.3]]
+  Wh: [[1, 0], [0, -1]]
+blocks:
+  cell:
+    args: [x, h, Wx, Wh]
+    output: tanh(Wx @ x + Wh @ h)
+nodes:
+  s1: cell(x1, s0, Wx, Wh)
+  s2: cell(x2, s1, Wx, Wh)
+  L: sum(s2)
+output: L
+`)
+	dot := string(DOT(a, Options{Roll: true}))
+	if !strings.Contains(dot, "×2") || strings.Count(dot, `id="roll_`) != 1 {
+		t.Fatalf("the two calls are not rolled into one box with ×2:\n%s", dot)
+	}
+	if n := strings.Count(dot, "summed over 2 calls"); n != 2 {
+		t.Errorf("%d edges summed over 2 calls, want 2 (Wx, Wh)", n)
+	}
+	if !strings.Contains(dot, "into call 1") || !strings.Contains(dot, "into call 2") {
+		t.Errorf("the edges from x1 and x2 do not say which call they feed")
+	}
+}

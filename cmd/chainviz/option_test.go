@@ -49,3 +49,21 @@ func TestRollUsage(t *testing.T) {
 		}
 	}
 }
+
+// TestRollNothingWarns: --roll on a graph without calls sharing weights
+// warns that it had nothing to roll, and still draws.
+func TestRollNothingWarns(t *testing.T) {
+	spec := filepath.Join(t.TempDir(), "once.yaml")
+	src := "name: once\ninputs: {x: 1}\nparams: {W: 2}\nblocks:\n  lin: {args: [x, W], output: tanh(W * x)}\nnodes:\n  a: lin(x, W)\n  b: a * 3\noutput: b\n"
+	if err := os.WriteFile(spec, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out, errw strings.Builder
+	dir := t.TempDir()
+	if code := run([]string{"render", spec, "--roll", "--format", "dot", "-o", dir}, nil, &out, &errw); code != 0 {
+		t.Fatalf("exit %d: %s", code, errw.String())
+	}
+	if !strings.Contains(errw.String(), spec+": warning: --roll: nothing to roll") {
+		t.Errorf("no warning that --roll had nothing to roll: %q", errw.String())
+	}
+}
