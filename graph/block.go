@@ -330,7 +330,7 @@ func (l *lowering) expand(b *rawBlock, e *expr, prefix, outName string, pos Pos,
 	if nested {
 		parent = l.fgroup
 	}
-	p.groups = append(p.groups, &Group{Name: prefix, Title: outName + " = " + e.text(l.src), Parent: parent, Kind: GroupBlock, Pos: callPos})
+	p.groups = append(p.groups, &Group{Name: prefix, Title: outName + " = " + e.text(l.src), Parent: parent, Kind: GroupBlock, Block: b.name, Pos: callPos})
 	sub := &scope{
 		subst: map[string]rawArg{},
 		ctx:   fmt.Sprintf(" (in call %s at %s:%d:%d)%s", outName, callPos.File, callPos.Line, callPos.Col, l.sc.ctx),

@@ -154,6 +154,8 @@ type Group struct {
 	// Parent is the name of the enclosing group, or "" at the top level.
 	Parent string
 	Kind   GroupKind
+	// Block is the block a GroupBlock group is a call of, or "".
+	Block string
 	// Pos is where the group is declared or the call or formula written.
 	Pos Pos
 }

@@ -27,7 +27,7 @@ import (
 // order the backward pass built them. Options.View is ignored. Like DOT,
 // it is a pure function of its arguments.
 func BackwardDOT(a *backward.Annotated, opt Options) []byte {
-	opt.Collapse, opt.Focus = nil, ""
+	opt.Collapse, opt.Focus, opt.Roll = nil, "", false
 	d := newDiagram(a, opt)
 	tape, reads := backwardNodes(a)
 	d.nameTape(tape)

@@ -205,6 +205,9 @@ func renderOne(in Input, dir, file string, fs []Format, cfg Config, used map[str
 	if err := cfg.Options.CheckGraph(a); err != nil {
 		return nil, fmt.Errorf("%s: %w", in.Name, err)
 	}
+	if cfg.Options.Roll && cfg.Warnings != nil && !rollsAny(a) {
+		fmt.Fprintf(cfg.Warnings, "%s: warning: %s\n", in.Name, nothingToRoll)
+	}
 	outs, notes, err := cfg.Drawings.render(a, fs, cfg.Options, cfg.PNGScale)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", in.Name, err)

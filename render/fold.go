@@ -32,6 +32,11 @@ type drawPlan struct {
 	// stubsIn and stubsOut count, by node ID, the inputs and consumers of
 	// a shown node that the focus leaves out.
 	stubsIn, stubsOut []int
+	// rolls are the rolled calls (see roll.go); rollOf holds, by group
+	// index, the roll drawn as the group's box, or −1. Both are nil
+	// without Options.Roll.
+	rolls  []roll
+	rollOf []int
 }
 
 // active reports whether the plan changes anything in the drawing.
@@ -76,6 +81,9 @@ func (d *diagram) newPlan() *drawPlan {
 			}
 			i = parent[i]
 		}
+	}
+	if d.o.Roll {
+		p.roll(g)
 	}
 	if d.o.Focus != "" {
 		if f := g.Node(d.o.Focus); f != nil {

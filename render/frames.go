@@ -71,7 +71,7 @@ func Steps(a *backward.Annotated, opt Options) ([]Step, error) {
 	if err := opt.Validate(); err != nil {
 		return nil, err
 	}
-	opt.View, opt.Collapse, opt.Focus = ViewFull, nil, ""
+	opt.View, opt.Collapse, opt.Focus, opt.Roll = ViewFull, nil, "", false
 	return newDiagram(a, opt).steps(), nil
 }
 
@@ -123,7 +123,7 @@ func frames(a *backward.Annotated, opt Options) ([]Frame, error) {
 	}
 	// The frames draw every node, in frames of their own; they are drawn
 	// without groups' boxes or a focus.
-	opt.View, opt.Collapse, opt.Focus = ViewFull, nil, ""
+	opt.View, opt.Collapse, opt.Focus, opt.Roll = ViewFull, nil, "", false
 	d := newDiagram(a, opt)
 	flowed := make([]bool, len(a.Edges))
 	var steps []*frameStep

@@ -50,7 +50,9 @@ func (d *diagram) planned(b *strings.Builder) {
 		if !p.collapsed[i] {
 			continue
 		}
-		if ms := d.members(i); len(ms) > 0 {
+		if r := p.rolledRoll(i); r != nil {
+			lines[parent[i]] = append(lines[parent[i]], fmt.Sprintf("%s [id=%q, label=<%s>];", boxID(i), "roll_"+p.groups[i].Name, d.rollLabel(r)))
+		} else if ms := d.members(i); len(ms) > 0 {
 			// The id lets the live page expand the box again.
 			lines[parent[i]] = append(lines[parent[i]], fmt.Sprintf("%s [id=%q, label=<%s>];", boxID(i), "box_"+p.groups[i].Name, d.boxLabel(i, ms)))
 		}
@@ -62,6 +64,7 @@ func (d *diagram) planned(b *strings.Builder) {
 	}
 	var crossings []*crossing
 	byKey := map[[2]int]*crossing{}
+	loops := map[int]bool{}
 	for i, e := range d.a.Edges {
 		if p.hidden(e.From) || p.hidden(e.To) {
 			continue
@@ -69,6 +72,9 @@ func (d *diagram) planned(b *strings.Builder) {
 		fb, tb := p.folded[e.From.ID], p.folded[e.To.ID]
 		switch {
 		case fb >= 0 && fb == tb:
+			if r := p.rolledRoll(fb); r != nil && p.callIndex(r, e.From) != p.callIndex(r, e.To) {
+				loops[fb] = true
+			}
 			continue // Inside a box.
 		case tb >= 0:
 			key := [2]int{e.From.ID, tb}
@@ -90,7 +96,13 @@ func (d *diagram) planned(b *strings.Builder) {
 	}
 	for k, c := range crossings {
 		s := parent[c.box]
-		lines[s] = append(lines[s], fmt.Sprintf("x%d [label=<%s>];", k, d.crossingLabel(c.from, c.box, c.idx)))
+		label := ""
+		if r := p.rolledRoll(c.box); r != nil {
+			label = d.rollCrossingLabel(c.from, r, c.idx)
+		} else {
+			label = d.crossingLabel(c.from, c.box, c.idx)
+		}
+		lines[s] = append(lines[s], fmt.Sprintf("x%d [label=<%s>];", k, label))
 		color, style := d.pal.Wire, ""
 		if d.a.Edges[c.idx[0]].Grad == nil && d.o.View != ViewForward {
 			color, style = d.pal.NoGrad, ", style=dashed"
@@ -98,6 +110,11 @@ func (d *diagram) planned(b *strings.Builder) {
 		in, out := d.ports()
 		fmt.Fprintf(&edges, "\t%s -> x%d:p:%s [arrowhead=none, color=%q%s];\n", p.endpoint(c.from), k, in, color, style)
 		fmt.Fprintf(&edges, "\tx%d:p:%s -> %s [color=%q%s];\n", k, out, boxID(c.box), color, style)
+	}
+	for i := range p.groups {
+		if r := p.rolledRoll(i); r != nil && loops[i] {
+			d.loopEdge(&edges, i)
+		}
 	}
 	d.writeScope(b, lines, top, "\t")
 	b.WriteString(edges.String())

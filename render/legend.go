@@ -38,13 +38,16 @@ func (d *diagram) planRows() string {
 	if p := d.plan; p != nil {
 		var names []string
 		for i, c := range p.collapsed {
-			if c {
+			if c && p.rolledRoll(i) == nil {
 				names = append(names, p.groups[i].Name)
 			}
 		}
 		if len(names) > 0 {
 			notes = append(notes, "Collapsed: "+strings.Join(names, ", ")+". A box lists the values leaving its group; an edge into it carries the sum of the gradients of the edges it stands for, = ∂L/∂out × ∂out/∂in summed over the paths inside.")
 		}
+	}
+	if n := d.rollNote(); n != "" {
+		notes = append(notes, n)
 	}
 	if d.compact {
 		notes = append(notes, "With "+strconv.Itoa(d.drawnNodes())+" boxes, each node shows its name, op, value (green) and gradient ∂L/∂node (red, after ∂) only; --focus NODE or --collapse draws fewer boxes in full.")

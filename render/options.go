@@ -113,6 +113,10 @@ type Options struct {
 	// "… N more" where the graph goes on.
 	Focus string
 	Depth int
+	// Roll draws repeated calls of one block that read the same params
+	// (shared weights, as in an unrolled RNN) as one box with a ×N badge
+	// and a loop edge; see roll.go.
+	Roll bool
 	// normal is set by normalized, so that options validated and
 	// normalized once at the entry (RenderFiles, RenderNoted) are not
 	// parsed again by each drawing.
@@ -190,6 +194,9 @@ func (o Options) Validate() error {
 	}
 	if o.Focus != "" && len(o.Collapse) > 0 {
 		return fmt.Errorf("--focus and --collapse cannot be combined; focus draws a neighbourhood node by node")
+	}
+	if o.Roll && (o.Focus != "" || len(o.Collapse) > 0) {
+		return fmt.Errorf("--roll cannot be combined with --focus or --collapse; a rolled drawing folds the calls itself")
 	}
 	return nil
 }

@@ -35,3 +35,39 @@ func TestOptionErrorsNameFlags(t *testing.T) {
 		}
 	}
 }
+
+// TestRollUsage: --roll with --focus or --collapse is a usage error, exit 2,
+// and no file is written.
+func TestRollUsage(t *testing.T) {
+	spec := filepath.Join("..", "..", "specs", "rnn_unrolled.yaml")
+	for _, extra := range [][]string{{"--focus", "s2"}, {"--collapse", "all"}} {
+		dir := t.TempDir()
+		args := append([]string{"render", spec, "--roll", "-o", dir}, extra...)
+		var out, errw strings.Builder
+		code := run(args, nil, &out, &errw)
+		if code != 2 || !strings.Contains(errw.String(), "--roll cannot be combined with --focus or --collapse") {
+			t.Errorf("%v: exit %d, stderr %q; want 2 and --roll cannot be combined", args, code, errw.String())
+		}
+		if files, _ := os.ReadDir(dir); len(files) != 0 {
+			t.Errorf("%v: wrote %d files", args, len(files))
+		}
+	}
+}
+
+// TestRollNothingWarns: --roll on a graph without calls sharing weights
+// warns that it had nothing to roll, and still draws.
+func TestRollNothingWarns(t *testing.T) {
+	spec := filepath.Join(t.TempDir(), "once.yaml")
+	src := "name: once\ninputs: {x: 1}\nparams: {W: 2}\nblocks:\n  lin: {args: [x, W], output: tanh(W * x)}\nnodes:\n  a: lin(x, W)\n  b: a * 3\noutput: b\n"
+	if err := os.WriteFile(spec, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out, errw strings.Builder
+	dir := t.TempDir()
+	if code := run([]string{"render", spec, "--roll", "--format", "dot", "-o", dir}, nil, &out, &errw); code != 0 {
+		t.Fatalf("exit %d: %s", code, errw.String())
+	}
+	if !strings.Contains(errw.String(), spec+": warning: --roll: nothing to roll") {
+		t.Errorf("no warning that --roll had nothing to roll: %q", errw.String())
+	}
+}

@@ -16,6 +16,7 @@ const (
 	drawingsCommand = "go run ./cmd/chainviz render specs/worked_example.yaml --backward-graph --anim --format svg,png -o out/"
 	pdfCommand      = "go run ./cmd/chainviz render specs/worked_example.yaml -o out/worked_example.pdf"
 	mlpCommands     = "the three commands of specs/large/mlp_layers.yaml in README.md"
+	rollCommands    = "the two commands of specs/rnn_unrolled.yaml --roll in README.md"
 )
 
 // TestRenderedOutIsCurrent renders every spec of specs/ afresh and fails
@@ -67,6 +68,14 @@ func TestRenderedOutIsCurrent(t *testing.T) {
 		for _, file := range c.files {
 			compareOut(t, large, file, mlpCommands)
 		}
+	}
+	// The unrolled RNN, rolled.
+	rnn := filepath.Join("..", "..", "specs", "rnn_unrolled.yaml")
+	for _, file := range []string{"rnn_unrolled-rolled.svg", "rnn_unrolled-rolled.png"} {
+		if code := run([]string{"render", "-q", rnn, "--roll", "-o", filepath.Join(large, file)}, nil, &out, &errw); code != 0 {
+			t.Fatalf("render: exit status %d: %s", code, errw.String())
+		}
+		compareOut(t, large, file, rollCommands)
 	}
 }
 

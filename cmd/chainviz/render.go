@@ -38,6 +38,7 @@ type renderOptions struct {
 	collapse   string
 	focus      string
 	depth      int
+	roll       bool
 	edgeLabels string
 	// batchChild is set in the child processes of a large batch (see
 	// renderInSlices): they report their counts on standard output.
@@ -72,6 +73,7 @@ func newRenderCmd(s streams) *cobra.Command {
 	f.StringVar(&opts.collapse, "collapse", "", "draw groups as one box each: all (every top-level group) or NAME,... (a box shows the values leaving the group and, on each edge into it, the summed gradient and composite local derivative)")
 	f.StringVar(&opts.focus, "focus", "", "draw only NODE's neighbourhood, --depth steps up- and downstream, with \"… N more\" stubs where the graph goes on")
 	f.IntVar(&opts.depth, "depth", 1, "steps up- and downstream of --focus")
+	f.BoolVar(&opts.roll, "roll", false, "draw repeated calls of one block that share their params (an unrolled RNN) once, with a ×N badge, each call's value and gradient, a loop edge for the state, and each shared weight's gradient as the sum over the calls")
 	f.StringVar(&opts.edgeLabels, "edge-labels", "auto", "edge labels: full, grad (gradient only), none, or auto (full up to 60 boxes, without the local derivative up to 150, gradient only beyond; the caption says so)")
 	f.IntVar(&opts.precision, "precision", 0, "significant digits of the numbers shown (default 4; integers have no decimals)")
 	f.StringVar(&opts.theme, "theme", "light", "light or dark")
@@ -155,7 +157,7 @@ func runRender(s streams, cmd *cobra.Command, opts *renderOptions) error {
 			}
 		}
 	}
-	cfg.Options.Focus, cfg.Options.Depth = opts.focus, opts.depth
+	cfg.Options.Focus, cfg.Options.Depth, cfg.Options.Roll = opts.focus, opts.depth, opts.roll
 	if opts.depth < 1 {
 		return fmt.Errorf("--depth must be at least 1")
 	}
