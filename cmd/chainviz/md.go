@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,7 +14,6 @@ import (
 
 	"github.com/chainviz/chainviz/backward"
 	"github.com/chainviz/chainviz/backward/explain"
-	"github.com/chainviz/chainviz/graph"
 	"github.com/chainviz/chainviz/render"
 )
 
@@ -66,7 +66,7 @@ func runMd(s streams, opts *mdOptions) error {
 	if opts.inPlace {
 		out = opts.in
 	}
-	src, err := os.ReadFile(opts.in)
+	src, err := readLimited(opts.in, 16*s.limits.MaxFileSize)
 	if err != nil {
 		return specError{fmt.Errorf("%s: cannot read: %v", opts.in, unwrapPathError(err))}
 	}
@@ -106,6 +106,16 @@ func runMd(s streams, opts *mdOptions) error {
 	if len(problems) > 0 {
 		return specError{fmt.Errorf("%s", strings.Join(problems, "\n"))}
 	}
+	// Assets are written only once every block is known to be good, so a
+	// failed run writes nothing.
+	for _, pa := range m.pending {
+		if err := os.MkdirAll(m.assets, 0o755); err != nil {
+			return specError{fmt.Errorf("%s:%d:1: cannot create %s: %v", m.in, pa.line, m.assets, unwrapPathError(err))}
+		}
+		if err := render.WriteFileAtomic(pa.path, pa.data); err != nil {
+			return specError{fmt.Errorf("%s:%d:1: %v", m.in, pa.line, err)}
+		}
+	}
 	if out == "-" {
 		_, err := s.out.Write(doc.Bytes())
 		return err
@@ -125,6 +135,27 @@ type mdRun struct {
 	in, base, assets string
 	format           render.Format
 	keepSource       bool
+	// pending holds the assets rendered by the blocks, written when every
+	// block has succeeded.
+	pending []mdAsset
+}
+
+// mdAsset is a rendered image waiting to be written.
+type mdAsset struct {
+	path string
+	data []byte
+	line int
+}
+
+// readLimited reads at most limit+1 bytes of the file at path, so that a
+// device or a huge file costs no more than the limit.
+func readLimited(path string, limit int) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, int64(limit)+1))
 }
 
 // block renders one fence and returns the Markdown that replaces it.
@@ -137,9 +168,12 @@ func (m *mdRun) block(f *mdFence) (string, error) {
 	// the Markdown file.
 	padded := append([]byte(strings.Repeat("\n", f.line)), f.body...)
 	if f.file != "" {
-		file = filepath.Join(filepath.Dir(m.in), filepath.FromSlash(f.file))
+		file = filepath.FromSlash(f.file)
+		if !filepath.IsAbs(file) {
+			file = filepath.Join(filepath.Dir(m.in), file)
+		}
 		var err error
-		if src, err = os.ReadFile(file); err != nil {
+		if src, err = readLimited(file, m.s.limits.MaxFileSize); err != nil {
 			return "", fmt.Errorf("%s:%d:1: file=%s: cannot read the spec: %v", m.in, f.line, f.file, unwrapPathError(err))
 		}
 		padded = src
@@ -147,7 +181,7 @@ func (m *mdRun) block(f *mdFence) (string, error) {
 	if len(src) > m.s.limits.MaxFileSize {
 		return "", fmt.Errorf("%s:%d:1: the spec has %d bytes, more than --max-file-size %d", m.in, f.line, len(src), m.s.limits.MaxFileSize)
 	}
-	g, err := graph.LoadWithLimits(file, padded, *m.s.limits)
+	g, a, err := backward.LoadSpec(file, padded, *m.s.limits)
 	if err != nil {
 		if f.file != "" {
 			return "", fmt.Errorf("%v\n%s:%d:1: in the spec named here", err, m.in, f.line)
@@ -155,10 +189,6 @@ func (m *mdRun) block(f *mdFence) (string, error) {
 		return "", err
 	}
 	printWarnings(m.s, g.Warnings)
-	a, err := backward.Annotate(g)
-	if err != nil {
-		return "", err
-	}
 	sum := sha256.Sum256(append([]byte("chainviz-md/1 "+string(m.format)+"\n"), src...))
 	asset := filepath.Join(m.assets, g.Name+"-"+hex.EncodeToString(sum[:6])+"."+string(m.format))
 	if _, err := os.Stat(asset); err != nil {
@@ -166,12 +196,7 @@ func (m *mdRun) block(f *mdFence) (string, error) {
 		if err != nil {
 			return "", fmt.Errorf("%s:%d:1: %v", m.in, f.line, err)
 		}
-		if err := os.MkdirAll(m.assets, 0o755); err != nil {
-			return "", fmt.Errorf("%s:%d:1: cannot create %s: %v", m.in, f.line, m.assets, unwrapPathError(err))
-		}
-		if err := render.WriteFileAtomic(asset, data[0]); err != nil {
-			return "", fmt.Errorf("%s:%d:1: %v", m.in, f.line, err)
-		}
+		m.pending = append(m.pending, mdAsset{path: asset, data: data[0], line: f.line})
 	}
 	link, err := filepath.Rel(m.base, asset)
 	if err != nil {
