@@ -29,7 +29,7 @@ func newMdCmd(s streams) *cobra.Command {
 		Use:   "md IN.md [-o OUT.md] [--assets DIR] [--format svg|png] [--in-place]",
 		Short: "Replace the chainviz code fences of a Markdown file by their diagrams (and derivations)",
 		Long: "md renders every fenced block ```chainviz of a Markdown file: the block holds a\n" +
-			"whole spec, or names one with ```chainviz file=specs/x.yaml (relative to IN.md).\n" +
+			"whole spec, or names one with ```chainviz file=specs/x.yaml (relative to IN.md, or absolute).\n" +
 			"The block is replaced by an image link to the rendered file in --assets; with the\n" +
 			"word explain (```chainviz explain wrt=W1), the chain-rule derivation of explain\n" +
 			"--format md follows it. Asset names carry a hash of the block, so an unchanged\n" +
