@@ -18,6 +18,8 @@ import (
 // every call; some ReLUs are dead.
 func Spec(name string, inputs int, widths []int) string {
 	var b, nodes, groups strings.Builder
+	// The schema line lets editors check the committed copy in specs/large.
+	b.WriteString("# yaml-language-server: $schema=../chainviz.schema.json\n")
 	fmt.Fprintf(&b, "name: %s\ntitle: \"A scalar MLP: %d inputs, layers of %s units, ReLU, squared error\"\n", name, inputs, joinInts(widths))
 	b.WriteString("inputs:\n")
 	prev := make([]string, inputs)
