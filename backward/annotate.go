@@ -6,6 +6,7 @@ package backward
 
 import (
 	"fmt"
+	"sync"
 
 	"github.com/chainviz/chainviz/graph"
 )
@@ -24,12 +25,17 @@ type Annotated struct {
 	// Warnings are the loader's warnings plus those found while
 	// differentiating.
 	Warnings graph.Diagnostics
-	// GradNodes holds, for each node ID, the node of the backward graph
-	// that computes its gradient (nil where Grads is nil). Differentiating
-	// these again gives higher-order derivatives.
+	// GradNodes holds, after RecordTape, for each node ID, the node of the
+	// backward graph that computes its gradient (nil where Grads is nil).
+	// Differentiating these again gives higher-order derivatives.
 	GradNodes []*graph.Node
-	// Tape lists every node the backward passes built, in creation order.
+	// Tape lists, after RecordTape, every node the backward passes built,
+	// in creation order.
 	Tape []*graph.Node
+	// tapeMu makes RecordTape safe to call from several drawings of one
+	// annotation at once; tapeErr is its error, reported again.
+	tapeMu  sync.Mutex
+	tapeErr error
 	// Higher holds, after AddHigherOrder, the derivatives of order 2, 3, …
 	// of the output with respect to each leaf with a gradient (elementwise,
 	// the diagonal), indexed by order−2 and then by node ID.
@@ -113,6 +119,10 @@ func (a *Annotated) EdgesFrom(n *graph.Node) []Edge {
 // Annotate runs the backward pass of g from its output and annotates every
 // node and edge. The error, if any, is a graph.Diagnostics naming the node
 // whose gradient is not finite and its inputs' values.
+//
+// The pass keeps values only: GradNodes and Tape stay nil until
+// RecordTape builds the backward graph, which higher-order derivatives and
+// the backward view need.
 func Annotate(g *graph.Graph) (a *Annotated, err error) {
 	defer func() {
 		// No panic may cross the package boundary.
@@ -124,81 +134,168 @@ func Annotate(g *graph.Graph) (a *Annotated, err error) {
 	if g == nil || g.Output == nil {
 		return nil, graph.Diagnostics{{Summary: "the graph has no output"}}
 	}
-	b := graph.NewBuilder(g.Len())
-	seed := b.Const(1)
-	if !g.Output.Value.IsScalar() {
-		// A tensor output is differentiated as the sum of its elements, as
-		// PyTorch's backward with a gradient of ones does.
-		seed = b.BroadcastTo(seed, g.Output.Shape)
-	}
-	gradNodes, edgeGrads, failed := Backprop(b, g.Nodes, g.Output, seed)
-	if failed != nil {
+	s := newValueSweep(g)
+	if failed := s.run(); failed != nil {
 		return nil, notFinite(failed)
 	}
-	edges := 0
-	for _, n := range g.Nodes {
-		edges += len(n.Inputs)
-	}
-	a = &Annotated{Graph: g, Edges: make([]Edge, 0, edges), Grads: make([]*graph.Tensor, g.Len()), GradNodes: gradNodes, Tape: b.Nodes}
+	a = &Annotated{Graph: g, Edges: make([]Edge, len(s.edgeGrads)), Grads: make([]*graph.Tensor, g.Len())}
 	a.Warnings = append(a.Warnings, g.Warnings...)
 	if !g.Output.Value.IsScalar() {
 		a.Warnings = append(a.Warnings, graph.Diagnostic{Severity: graph.Warning, Pos: g.Output.Pos, Code: "non_scalar_output", Node: g.Output.Name,
 			Summary: fmt.Sprintf("the output %s is a %s tensor, not a scalar; gradients are those of the sum of its elements (add sum(%s) to make that explicit)",
 				g.Output.Name, graph.ShapeString(g.Output.Shape), g.Output.Name)})
 	}
-	// Backprop's gradient nodes serve as GradNodes, without those of
-	// nodes that take no gradient.
 	for _, n := range g.Nodes {
-		if n.NoGrad {
-			gradNodes[n.ID] = nil
-			continue
-		}
-		if gn := gradNodes[n.ID]; gn != nil {
-			a.Grads[n.ID] = gn.Value
-		} else {
+		switch {
+		case n.NoGrad:
+		case s.grads[n.ID] != nil:
+			a.Grads[n.ID] = s.grads[n.ID]
+		default:
 			a.Grads[n.ID] = graph.Zeros(n.Shape)
 		}
 	}
-	// The local derivatives are computed on a scratch tape whose nodes are
-	// reused from one edge to the next. Scalar ones are collected and
-	// copied into one block at the end, so that the scratch values do not
-	// stay in memory with them.
-	lj := &localJac{b: graph.NewScratchBuilder(0)}
-	scalarLocals, scalarEdges := make([]float64, 0, edges), make([]int, 0, edges)
+	// The local derivatives are computed on the sweep's scratch tape too.
+	lj := &localJac{b: s.b}
 	var names []string
+	k := 0
 	for _, n := range g.Nodes {
 		if n.IsLeaf() {
 			continue
 		}
-		contrib := edgeGrads[n.ID]
 		names = names[:0]
 		for _, in := range n.Inputs {
 			names = append(names, in.DisplayName())
 		}
 		for i, in := range n.Inputs {
-			e := Edge{From: in, To: n, Arg: i, Upstream: a.Grads[n.ID], LocalExpr: localExpr(n, names, i)}
-			e.Local = lj.of(n, i)
-			if e.Local != nil && e.Local.IsScalar() {
-				scalarLocals = append(scalarLocals, e.Local.Item())
-				scalarEdges = append(scalarEdges, len(a.Edges))
-			}
+			e := &a.Edges[k]
+			*e = Edge{From: in, To: n, Arg: i, Upstream: a.Grads[n.ID], LocalExpr: localExpr(n, names, i), Local: lj.of(n, i)}
 			if !in.NoGrad {
-				if contrib != nil && contrib[i] != nil {
-					e.Grad = contrib[i].Value
-				} else {
+				if e.Grad = s.edgeGrads[k]; e.Grad == nil {
 					e.Grad = graph.Zeros(in.Shape)
 				}
 			}
-			a.Edges = append(a.Edges, e)
+			k++
 		}
 		a.Warnings = append(a.Warnings, kinkWarnings(n)...)
 	}
-	locals := graph.Scalars(scalarLocals)
-	for k, e := range scalarEdges {
-		a.Edges[e].Local = &locals[k]
-	}
 	a.Warnings = append(a.Warnings, gradWarnings(a)...)
 	return a, nil
+}
+
+// valueSweep is Annotate's reverse-mode pass. It runs the same derivative
+// rules as Backprop, with the same arithmetic in the same order, so its
+// values are Backprop's bit for bit; but it builds them on a scratch tape
+// emptied after every node and keeps only the values: the gradient of
+// each node and what flows back along each edge.
+type valueSweep struct {
+	g *graph.Graph
+	b *graph.Builder
+	// keep holds the scalars kept, apart from the scratch values.
+	keep graph.ScalarArena
+	// grads holds each node's accumulated gradient by ID (nil for none);
+	// edgeGrads what flowed back along each edge, in the order of
+	// Annotated.Edges (nil for zero); first the index of each node's
+	// first edge.
+	grads, edgeGrads []*graph.Tensor
+	first            []int
+	need             []bool
+}
+
+func newValueSweep(g *graph.Graph) *valueSweep {
+	s := &valueSweep{g: g, b: graph.NewScratchBuilder(g.Len()), grads: make([]*graph.Tensor, g.Len()), first: make([]int, g.Len())}
+	edges := 0
+	for _, n := range g.Nodes {
+		s.first[n.ID] = edges
+		edges += len(n.Inputs)
+	}
+	s.edgeGrads = make([]*graph.Tensor, edges)
+	return s
+}
+
+// run sweeps from the output back to the leaves and returns the first node
+// whose backward step gave a value that is not finite, or nil.
+func (s *valueSweep) run() *graph.Node {
+	b, out := s.b, s.g.Output
+	seed := b.Const(1)
+	if !out.Value.IsScalar() {
+		// A tensor output is differentiated as the sum of its elements, as
+		// PyTorch's backward with a gradient of ones does.
+		seed = b.BroadcastTo(seed, out.Shape)
+	}
+	s.grads[out.ID] = s.kept(seed.Value, nil)
+	for i := len(s.g.Nodes) - 1; i >= 0; i-- {
+		n := s.g.Nodes[i]
+		gv := s.grads[n.ID]
+		if gv == nil || n.IsLeaf() {
+			continue
+		}
+		b.Reset()
+		need := s.need[:0]
+		for _, in := range n.Inputs {
+			need = append(need, !in.NoGrad)
+		}
+		s.need = need
+		contrib := n.Op.VJP(b, n, b.ConstTensor(gv), need)
+		for k, in := range n.Inputs {
+			c := contrib[k]
+			if c == nil || !need[k] {
+				continue
+			}
+			c = b.SumTo(c, in.Shape)
+			v := s.kept(c.Value, gv)
+			s.edgeGrads[s.first[n.ID]+k] = v
+			if acc := s.grads[in.ID]; acc != nil {
+				s.grads[in.ID] = s.kept(b.Add(b.ConstTensor(acc), c).Value, nil)
+			} else {
+				s.grads[in.ID] = v
+			}
+		}
+		if b.Err != nil {
+			return n
+		}
+	}
+	return nil
+}
+
+// kept returns a value to keep past the scratch tape's next reset: the
+// upstream gradient itself when the rule passed it through, a copy in the
+// arena for any other scalar, and a tensor as it is (it has memory of its
+// own).
+func (s *valueSweep) kept(t, upstream *graph.Tensor) *graph.Tensor {
+	if t == upstream || !t.IsScalar() {
+		return t
+	}
+	return s.keep.New(t.Item())
+}
+
+// RecordTape builds the backward pass as a graph, once: GradNodes and Tape
+// are nil until it is called. Its values are those of Annotate's pass;
+// AddHigherOrder, AddHessian and the backward view call it themselves.
+func (a *Annotated) RecordTape() error {
+	a.tapeMu.Lock()
+	defer a.tapeMu.Unlock()
+	if a.GradNodes != nil || a.tapeErr != nil {
+		return a.tapeErr
+	}
+	g := a.Graph
+	b := graph.NewBuilder(g.Len())
+	seed := b.Const(1)
+	if !g.Output.Value.IsScalar() {
+		seed = b.BroadcastTo(seed, g.Output.Shape)
+	}
+	gradNodes, _, failed := Backprop(b, g.Nodes, g.Output, seed)
+	if failed != nil {
+		a.tapeErr = notFinite(failed)
+		return a.tapeErr
+	}
+	// Nodes that take no gradient have no gradient node.
+	for _, n := range g.Nodes {
+		if n.NoGrad {
+			gradNodes[n.ID] = nil
+		}
+	}
+	a.GradNodes, a.Tape = gradNodes, b.Nodes
+	return nil
 }
 
 // localExpr returns the formula of ∂n/∂(input arg), as Node.LocalExpr does,
@@ -213,7 +310,9 @@ func localExpr(n *graph.Node, names []string, arg int) string {
 // localJac computes local Jacobians on a scratch tape, reusing its memory
 // from one edge to the next.
 type localJac struct {
-	b    *graph.Builder
+	b *graph.Builder
+	// keep holds the scalar results.
+	keep graph.ScalarArena
 	need []bool
 	// one is the gradient 1 of a scalar node, kept off the tape so that
 	// it is made once.
@@ -254,7 +353,7 @@ func (l *localJac) of(n *graph.Node, arg int) *graph.Tensor {
 		if b.Err != nil {
 			return nil
 		}
-		return v
+		return l.keep.New(v.Item())
 	}
 	jac := graph.Zeros([]int{rows, cols})
 	if n.Op.Elementwise {

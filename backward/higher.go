@@ -67,6 +67,9 @@ func (a *Annotated) AddHigherOrder(order int) error {
 	if order > MaxOrder {
 		return &graph.OptionError{Option: "Order", Value: strconv.Itoa(order), Msg: fmt.Sprintf("the highest supported order is %d", MaxOrder)}
 	}
+	if err := a.RecordTape(); err != nil {
+		return err
+	}
 	leaves := a.gradLeaves()
 	if order > 2 {
 		for _, l := range leaves {
@@ -145,6 +148,9 @@ func (a *Annotated) AddHessianLimit(limit int) error {
 		return &graph.OptionError{Option: "Hessian", Msg: fmt.Sprintf("the leaves have %d scalar elements; the full Hessian is limited to %d (raise it with MaxHessian)", n, limit)}
 	}
 	if err := repeatedWork(a.Graph, "the full Hessian", n, 6); err != nil {
+		return err
+	}
+	if err := a.RecordTape(); err != nil {
 		return err
 	}
 	h := graph.Zeros([]int{n, n})

@@ -130,10 +130,28 @@ func (b *Builder) Const(v float64) *Node {
 
 // ConstTensor returns a new constant node holding t.
 func (b *Builder) ConstTensor(t *Tensor) *Node {
-	n := &Node{ID: b.Next(), Kind: KindConst, Value: t, Shape: t.Shape, NoGrad: true}
+	n := b.newNode()
+	*n = Node{ID: b.Next(), Kind: KindConst, Value: t, Shape: t.Shape, NoGrad: true}
 	b.Nodes = append(b.Nodes, n)
 	return n
 }
+
+// Slots returns k nil entries for a derivative rule to fill, one per
+// input, from the Builder's memory (see Of).
+func (b *Builder) Slots(k int) []*Node {
+	if k > len(noNodes) {
+		return make([]*Node, k)
+	}
+	return b.inputs(noNodes[:k])
+}
+
+// noNodes is a row of nil entries that Slots copies; it is never written.
+var noNodes [slabChunk / 4]*Node
+
+// Of returns the result of a derivative rule, the contribution of each
+// input in order, copied into the Builder's memory, so that a backward
+// pass of many small nodes allocates no result slices one by one.
+func (b *Builder) Of(contribs ...*Node) []*Node { return b.inputs(contribs) }
 
 // Apply creates a node computing op on in (with attr for the internal shape
 // ops) and evaluates it. The shapes of in must already be valid for op; the

@@ -20,7 +20,7 @@ var opAdd = &Op{
 		return out
 	},
 	VJP: func(b *Builder, n, g *Node, need []bool) []*Node {
-		out := make([]*Node, len(n.Inputs))
+		out := b.Slots(len(n.Inputs))
 		for i := range out {
 			out[i] = g
 		}
@@ -48,7 +48,7 @@ var opSub = &Op{
 		return zipWith(in[0], in[1], func(x, y float64) float64 { return x - y })
 	},
 	VJP: func(b *Builder, n, g *Node, need []bool) []*Node {
-		return []*Node{g, b.Neg(g)}
+		return b.Of(g, b.Neg(g))
 	},
 	Local:   func(_ []string, _ string, arg int) string { return [2]string{"1", "−1"}[arg] },
 	Formula: func(_ *Node, ins []string) string { return ins[0] + " − " + paren(ins[1]) },
@@ -64,7 +64,7 @@ var opMul = &Op{
 	},
 	VJP: func(b *Builder, n, g *Node, need []bool) []*Node {
 		x, y := n.Inputs[0], n.Inputs[1]
-		out := make([]*Node, 2)
+		out := b.Slots(2)
 		if need[0] {
 			out[0] = b.Mul(g, y)
 		}
@@ -102,7 +102,7 @@ var opDiv = &Op{
 	},
 	VJP: func(b *Builder, n, g *Node, need []bool) []*Node {
 		x, y := n.Inputs[0], n.Inputs[1]
-		out := make([]*Node, 2)
+		out := b.Slots(2)
 		if need[0] {
 			out[0] = b.Div(g, y)
 		}
@@ -128,7 +128,7 @@ var opPow = &Op{
 	},
 	VJP: func(b *Builder, n, g *Node, need []bool) []*Node {
 		x, p := n.Inputs[0], n.Inputs[1]
-		out := make([]*Node, 2)
+		out := b.Slots(2)
 		if need[0] && !zeroConst(p) {
 			// x^0 = 1 is constant: its derivative is 0 even at x = 0,
 			// where 0·x^(0−1) would be 0·∞ (as PyTorch masks it).

@@ -63,7 +63,7 @@ var opMatMul = &Op{
 	},
 	VJP: func(bd *Builder, n, g *Node, need []bool) []*Node {
 		a, b := n.Inputs[0], n.Inputs[1]
-		out := make([]*Node, 2)
+		out := bd.Slots(2)
 		ra, rb := len(a.Shape), len(b.Shape)
 		if need[0] {
 			switch {
@@ -189,7 +189,7 @@ var opOuter = &Op{
 	},
 	VJP: func(b *Builder, n, g *Node, need []bool) []*Node {
 		u, v := n.Inputs[0], n.Inputs[1]
-		out := make([]*Node, 2)
+		out := b.Slots(2)
 		if need[0] {
 			out[0] = b.MatMul(g, v)
 		}
@@ -222,7 +222,7 @@ var opTranspose = &Op{
 		return out
 	},
 	VJP: func(b *Builder, n, g *Node, need []bool) []*Node {
-		return []*Node{b.T(g)}
+		return b.Of(b.T(g))
 	},
 	Local:   func(ins []string, _ string, _ int) string { return "(·)ᵀ" },
 	Formula: func(_ *Node, ins []string) string { return paren(ins[0]) + "ᵀ" },
@@ -237,7 +237,7 @@ var opSumTo = &Op{
 	Shape:   func(in [][]int, attr []int) ([]int, error) { return cloneShape(attr), nil },
 	Forward: func(in []*Tensor, attr []int) *Tensor { return SumTo(in[0], attr) },
 	VJP: func(b *Builder, n, g *Node, need []bool) []*Node {
-		return []*Node{b.BroadcastTo(g, n.Inputs[0].Shape)}
+		return b.Of(b.BroadcastTo(g, n.Inputs[0].Shape))
 	},
 	Local:   func(ins []string, _ string, _ int) string { return "1" },
 	Formula: func(_ *Node, ins []string) string { return "sum_to(" + ins[0] + ")" },
@@ -251,7 +251,7 @@ var opBroadcastTo = &Op{
 	Shape:   func(in [][]int, attr []int) ([]int, error) { return cloneShape(attr), nil },
 	Forward: func(in []*Tensor, attr []int) *Tensor { return BroadcastTo(in[0], attr) },
 	VJP: func(b *Builder, n, g *Node, need []bool) []*Node {
-		return []*Node{b.SumTo(g, n.Inputs[0].Shape)}
+		return b.Of(b.SumTo(g, n.Inputs[0].Shape))
 	},
 	Local:   func(ins []string, _ string, _ int) string { return "1" },
 	Formula: func(_ *Node, ins []string) string { return "broadcast(" + ins[0] + ")" },
@@ -267,7 +267,7 @@ var opSquaredError = &Op{
 	},
 	VJP: func(b *Builder, n, g *Node, need []bool) []*Node {
 		ga := b.Mul(g, b.Scale(2, b.Sub(n.Inputs[0], n.Inputs[1])))
-		return []*Node{ga, b.Neg(ga)}
+		return b.Of(ga, b.Neg(ga))
 	},
 	Local: func(ins []string, _ string, arg int) string {
 		return [2]string{"", "−"}[arg] + "2(" + ins[0] + " − " + paren(ins[1]) + ")"
@@ -286,7 +286,7 @@ var opMSE = &Op{
 		shape, _ := BroadcastShapes(n.Inputs[0].Shape, n.Inputs[1].Shape)
 		c := 2 / float64(Size(shape))
 		ga := b.Mul(g, b.Scale(c, b.Sub(n.Inputs[0], n.Inputs[1])))
-		return []*Node{ga, b.Neg(ga)}
+		return b.Of(ga, b.Neg(ga))
 	},
 	Local: func(ins []string, _ string, arg int) string {
 		return [2]string{"", "−"}[arg] + "2(" + ins[0] + " − " + paren(ins[1]) + ")/n"

@@ -268,9 +268,9 @@ func unary(name string, f func(float64) float64, d func(b *Builder, a, out *Node
 		VJP: func(b *Builder, n, g *Node, need []bool) []*Node {
 			dd := d(b, n.Inputs[0], n)
 			if dd == nil {
-				return []*Node{nil}
+				return b.Of(nil)
 			}
-			return []*Node{b.Mul(g, dd)}
+			return b.Of(b.Mul(g, dd))
 		},
 		Local: func(ins []string, out string, _ int) string {
 			return strings.ReplaceAll(local, "{a}", paren(ins[0]))

@@ -121,7 +121,7 @@ var opCrossEntropy = &Op{
 	VJP: func(b *Builder, n, g *Node, need []bool) []*Node {
 		z, t := n.Inputs[0], n.Inputs[1]
 		k := b.Scale(1/float64(batchSize(n)), g)
-		out := make([]*Node, 2)
+		out := b.Slots(2)
 		if indexTarget(n) {
 			if need[0] {
 				hot := b.Apply(b.ops.Get("onehot"), []int{z.Shape[len(z.Shape)-1]}, t)
@@ -172,7 +172,7 @@ var opNLL = &Op{
 	VJP: func(b *Builder, n, g *Node, need []bool) []*Node {
 		lp, t := n.Inputs[0], n.Inputs[1]
 		hot := b.Apply(b.ops.Get("onehot"), []int{lp.Shape[len(lp.Shape)-1]}, t)
-		return []*Node{b.Mul(b.Scale(-1/float64(batchSize(n)), g), hot), nil}
+		return b.Of(b.Mul(b.Scale(-1/float64(batchSize(n)), g), hot), nil)
 	},
 	LocalOf: func(n *Node, arg int) string {
 		if arg == 1 {
@@ -199,7 +199,7 @@ var opBCE = &Op{
 	VJP: func(b *Builder, n, g *Node, need []bool) []*Node {
 		p, y := n.Inputs[0], n.Inputs[1]
 		k := b.Scale(1/float64(pairCount(n)), g)
-		out := make([]*Node, 2)
+		out := b.Slots(2)
 		one := b.Const(1)
 		if need[0] {
 			out[0] = b.Mul(k, b.Div(b.Sub(p, y), b.Mul(p, b.Sub(one, p))))
@@ -233,7 +233,7 @@ var opBCEWithLogits = &Op{
 	VJP: func(b *Builder, n, g *Node, need []bool) []*Node {
 		z, y := n.Inputs[0], n.Inputs[1]
 		k := b.Scale(1/float64(pairCount(n)), g)
-		out := make([]*Node, 2)
+		out := b.Slots(2)
 		if need[0] {
 			out[0] = b.Mul(k, b.Sub(b.Call("sigmoid", z), y))
 		}
@@ -278,7 +278,7 @@ var opHuber = &Op{
 		a, b, delta := n.Inputs[0], n.Inputs[1], n.Inputs[2]
 		k := bd.Scale(1/float64(pairCount(n)), g)
 		d := bd.Sub(a, b)
-		out := make([]*Node, 3)
+		out := bd.Slots(3)
 		if need[0] || need[1] {
 			ga := bd.Mul(k, bd.Call("clip", d, bd.Neg(delta), delta))
 			out[0], out[1] = ga, bd.Neg(ga)

@@ -42,7 +42,7 @@ func indicator(name string, f func(a, b float64) float64, formula string) *Op {
 		Name: name, MinArgs: 2, MaxArgs: 2, Internal: true, Elementwise: true,
 		Shape:   elementwiseShape,
 		Forward: func(in []*Tensor, _ []int) *Tensor { return zipWith(in[0], in[1], f) },
-		VJP:     func(b *Builder, n, g *Node, need []bool) []*Node { return []*Node{nil, nil} },
+		VJP:     func(b *Builder, n, g *Node, need []bool) []*Node { return b.Slots(2) },
 		Local:   func(ins []string, _ string, _ int) string { return "0" },
 		Formula: func(_ *Node, ins []string) string {
 			return strings.NewReplacer("{a}", ins[0], "{b}", ins[1]).Replace(formula)
@@ -91,7 +91,7 @@ func extremum(name, fname, tex string, larger bool) *Op {
 			}
 			// For maximum, a gets the gradient where a > b; for minimum,
 			// where b > a. Ties get half each.
-			out := make([]*Node, 2)
+			out := b.Slots(2)
 			if need[0] {
 				out[0] = b.Mul(g, b.Call("tie", x, y))
 			}
@@ -148,7 +148,7 @@ var opClip = &Op{
 	},
 	VJP: func(b *Builder, n, g *Node, need []bool) []*Node {
 		x, lo, hi := n.Inputs[0], n.Inputs[1], n.Inputs[2]
-		out := make([]*Node, 3)
+		out := b.Slots(3)
 		if need[0] {
 			out[0] = b.Mul(g, b.Mul(b.Call("ge", x, lo), b.Call("ge", hi, x)))
 		}

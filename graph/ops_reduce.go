@@ -151,7 +151,7 @@ var opSum = &Op{
 		})
 	},
 	VJP: func(b *Builder, n, g *Node, need []bool) []*Node {
-		return []*Node{expandAxis(b, g, n.Inputs[0].Shape, axisOf(n.Attr))}
+		return b.Of(expandAxis(b, g, n.Inputs[0].Shape, axisOf(n.Attr)))
 	},
 	Local: func(ins []string, _ string, _ int) string { return "1" },
 	Formula: func(n *Node, ins []string) string {
@@ -177,7 +177,7 @@ var opMean = &Op{
 	},
 	VJP: func(b *Builder, n, g *Node, need []bool) []*Node {
 		a, axis := n.Inputs[0], axisOf(n.Attr)
-		return []*Node{expandAxis(b, b.Scale(1/float64(axisCount(a.Shape, axis)), g), a.Shape, axis)}
+		return b.Of(expandAxis(b, b.Scale(1/float64(axisCount(a.Shape, axis)), g), a.Shape, axis))
 	},
 	Local: func(ins []string, _ string, _ int) string { return "1/n" },
 	Formula: func(n *Node, ins []string) string {
@@ -208,7 +208,7 @@ var opMax = &Op{
 	VJP: func(b *Builder, n, g *Node, need []bool) []*Node {
 		a, axis := n.Inputs[0], axisOf(n.Attr)
 		mask := b.Apply(b.ops.Get("argmax_mask"), n.Attr, a)
-		return []*Node{b.Mul(expandAxis(b, g, a.Shape, axis), mask)}
+		return b.Of(b.Mul(expandAxis(b, g, a.Shape, axis), mask))
 	},
 	Local: func(ins []string, out string, _ int) string {
 		return "1[" + ins[0] + " = " + out + "]"
@@ -299,7 +299,7 @@ var opArgmaxMask = &Op{
 		}
 		return out
 	},
-	VJP:     func(b *Builder, n, g *Node, need []bool) []*Node { return []*Node{nil} },
+	VJP:     func(b *Builder, n, g *Node, need []bool) []*Node { return b.Slots(1) },
 	Local:   func(ins []string, _ string, _ int) string { return "0" },
 	Formula: func(_ *Node, ins []string) string { return "1[" + ins[0] + " = max]" },
 }
@@ -329,7 +329,7 @@ var opVar = &Op{
 		m := b.Apply(b.ops.Get("mean"), n.Attr, a)
 		d := b.Sub(a, expandAxis(b, m, a.Shape, axis))
 		c := 2 / float64(axisCount(a.Shape, axis))
-		return []*Node{b.Mul(expandAxis(b, g, a.Shape, axis), b.Scale(c, d))}
+		return b.Of(b.Mul(expandAxis(b, g, a.Shape, axis), b.Scale(c, d)))
 	},
 	Local: func(ins []string, _ string, _ int) string {
 		return "2(" + ins[0] + " − mean(" + ins[0] + "))/n"

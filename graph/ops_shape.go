@@ -39,7 +39,7 @@ var opReshape = &Op{
 		return &Tensor{Shape: cloneShape(attr), Data: append([]float64(nil), in[0].Data...)}
 	},
 	VJP: func(b *Builder, n, g *Node, need []bool) []*Node {
-		return []*Node{b.Reshape(g, n.Inputs[0].Shape)}
+		return b.Of(b.Reshape(g, n.Inputs[0].Shape))
 	},
 	Local: func(ins []string, _ string, _ int) string { return "1" },
 	Formula: func(n *Node, ins []string) string {
@@ -61,7 +61,7 @@ var opFlatten = &Op{
 		return &Tensor{Shape: []int{len(in[0].Data)}, Data: append([]float64(nil), in[0].Data...)}
 	},
 	VJP: func(b *Builder, n, g *Node, need []bool) []*Node {
-		return []*Node{b.Reshape(g, n.Inputs[0].Shape)}
+		return b.Of(b.Reshape(g, n.Inputs[0].Shape))
 	},
 	Local:   func(ins []string, _ string, _ int) string { return "1" },
 	Formula: func(_ *Node, ins []string) string { return "flatten(" + ins[0] + ")" },
@@ -91,7 +91,7 @@ var opOnehot = &Op{
 	Forward: func(in []*Tensor, attr []int) *Tensor {
 		return onehot(in[0], attr[0])
 	},
-	VJP:   func(b *Builder, n, g *Node, need []bool) []*Node { return []*Node{nil} },
+	VJP:   func(b *Builder, n, g *Node, need []bool) []*Node { return b.Slots(1) },
 	Local: func(ins []string, _ string, _ int) string { return "0" },
 	Formula: func(n *Node, ins []string) string {
 		return fmt.Sprintf("onehot(%s, classes=%d)", ins[0], n.Attr[0])

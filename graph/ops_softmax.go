@@ -78,7 +78,7 @@ var opSoftmax = &Op{
 	},
 	VJP: func(b *Builder, n, g *Node, need []bool) []*Node {
 		// δ_x = s ⊙ (δ − Σ_row δ ⊙ s).
-		return []*Node{b.Mul(n, b.Sub(g, rowSumKeep(b, b.Mul(g, n))))}
+		return b.Of(b.Mul(n, b.Sub(g, rowSumKeep(b, b.Mul(g, n)))))
 	},
 	Local: func(ins []string, out string, _ int) string {
 		return "diag(" + out + ") − " + out + "·" + out + "ᵀ"
@@ -106,7 +106,7 @@ var opLogSoftmax = &Op{
 	VJP: func(b *Builder, n, g *Node, need []bool) []*Node {
 		// δ_x = δ − softmax(x) ⊙ Σ_row δ.
 		s := b.Call("softmax", n.Inputs[0])
-		return []*Node{b.Sub(g, b.Mul(s, rowSumKeep(b, g)))}
+		return b.Of(b.Sub(g, b.Mul(s, rowSumKeep(b, g))))
 	},
 	Local: func(ins []string, _ string, _ int) string {
 		return "I − 1·softmax(" + ins[0] + ")ᵀ"
@@ -149,7 +149,7 @@ var opLogSumExp = &Op{
 		if len(x.Shape) == 2 {
 			g = b.Reshape(g, []int{x.Shape[0], 1})
 		}
-		return []*Node{b.Mul(b.Call("softmax", x), g)}
+		return b.Of(b.Mul(b.Call("softmax", x), g))
 	},
 	Local:   func(ins []string, _ string, _ int) string { return "softmax(" + ins[0] + ")ᵀ" },
 	Formula: func(_ *Node, ins []string) string { return "logsumexp(" + ins[0] + ")" },

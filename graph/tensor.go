@@ -49,6 +49,31 @@ func Scalars(vs []float64) []Tensor {
 	return ts
 }
 
+// ScalarArena hands out scalars kept together, such as a backward pass's
+// results, from blocks of its own: the temporaries computed next to them
+// (which come from Scalar's shared blocks) are then freed on their own,
+// not kept in memory by a block they share with a result. The zero value
+// is ready to use; an arena is not safe for concurrent use.
+type ScalarArena struct {
+	free []Tensor
+	// next is the size of the next block: blocks start small and double,
+	// so that a small graph wastes little.
+	next int
+}
+
+// New returns a scalar holding v.
+func (a *ScalarArena) New(v float64) *Tensor {
+	if len(a.free) == 0 {
+		a.next = min(max(2*a.next, 16), 4096)
+		a.free = make([]Tensor, a.next)
+	}
+	t := &a.free[0]
+	a.free = a.free[1:]
+	t.one[0] = v
+	t.Data = t.one[:]
+	return t
+}
+
 // scalarBlock is the number of scalars allocated at once.
 const scalarBlock = 64
 

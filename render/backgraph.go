@@ -25,8 +25,12 @@ import (
 // shows the gradient of each (∂L/∂z₂ = ∂L/∂b₂ = 18); the gradients of leaves
 // are drawn with a thick border. The other nodes are named t₁, t₂, … in the
 // order the backward pass built them. Options.View is ignored. Like DOT,
-// it is a pure function of its arguments.
+// it is a pure function of its arguments (it records a's tape when that
+// was not done yet, which changes no value).
 func BackwardDOT(a *backward.Annotated, opt Options) []byte {
+	// Annotate ran the same pass with the same values, so recording it
+	// cannot fail; if it did, the drawing would show no gradient nodes.
+	_ = a.RecordTape()
 	opt.Collapse, opt.Focus, opt.Roll = nil, "", false
 	d := newDiagram(a, opt)
 	tape, reads := backwardNodes(a)
