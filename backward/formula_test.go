@@ -287,8 +287,8 @@ nodes:
 			t.Errorf("no node %s", name)
 			continue
 		}
-		if n.Block != "cell" {
-			t.Errorf("%s: block %q, want cell", name, n.Block)
+		if n.Block() != "cell" {
+			t.Errorf("%s: block %q, want cell", name, n.Block())
 		}
 	}
 }

@@ -3,10 +3,10 @@ package backward
 import (
 	"bufio"
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
+	"unicode/utf8"
 
 	"github.com/chainviz/chainviz/graph"
 )
@@ -116,9 +116,6 @@ func JSON(a *Annotated) []byte {
 type jsonWriter struct {
 	w   *bufio.Writer
 	buf []byte
-	// enc and encBuf escape the rare string that needs it.
-	enc    *json.Encoder
-	encBuf bytes.Buffer
 	// names is reused for the input names a formula is written with.
 	names []string
 }
@@ -126,31 +123,61 @@ type jsonWriter struct {
 func (j *jsonWriter) raw(s string) { j.w.WriteString(s) }
 
 // str writes s as a JSON string without escaping <, > and &, which keeps
-// formulas readable; the result is still valid JSON. Plain ASCII without
-// quotes, backslashes or control characters is written as it is; anything
-// else goes through encoding/json.
+// formulas readable; the result is still valid JSON. It escapes what
+// encoding/json does with SetEscapeHTML(false): quotes, backslashes,
+// control characters (\n, \r, \t or \u00XX), U+2028 and U+2029, and
+// writes invalid UTF-8 as U+FFFD.
 func (j *jsonWriter) str(s string) {
-	plain := true
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c >= 0x80 || c == '"' || c == '\\' {
-			plain = false
-			break
+	w := j.w
+	w.WriteByte('"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
+			i++
+			continue
 		}
+		if c < utf8.RuneSelf {
+			w.WriteString(s[start:i])
+			switch c {
+			case '"', '\\':
+				w.WriteByte('\\')
+				w.WriteByte(c)
+			case '\n':
+				w.WriteString(`\n`)
+			case '\r':
+				w.WriteString(`\r`)
+			case '\t':
+				w.WriteString(`\t`)
+			default:
+				w.WriteString(`\u00`)
+				w.WriteByte(hexDigits[c>>4])
+				w.WriteByte(hexDigits[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 || r == '\u2028' || r == '\u2029' {
+			w.WriteString(s[start:i])
+			switch r {
+			case utf8.RuneError:
+				w.WriteString(`\ufffd`)
+			case '\u2028':
+				w.WriteString(`\u2028`)
+			default:
+				w.WriteString(`\u2029`)
+			}
+			start = i + size
+		}
+		i += size
 	}
-	if plain {
-		j.w.WriteByte('"')
-		j.w.WriteString(s)
-		j.w.WriteByte('"')
-		return
-	}
-	if j.enc == nil {
-		j.enc = json.NewEncoder(&j.encBuf)
-		j.enc.SetEscapeHTML(false)
-	}
-	j.encBuf.Reset()
-	_ = j.enc.Encode(s)
-	j.w.Write(bytes.TrimRight(j.encBuf.Bytes(), "\n"))
+	w.WriteString(s[start:])
+	w.WriteByte('"')
 }
+
+const hexDigits = "0123456789abcdef"
 
 func (j *jsonWriter) field(indent, key, value string, comma bool) {
 	j.raw(indent + "\"" + key + "\": ")
@@ -242,27 +269,27 @@ func (j *jsonWriter) node(a *Annotated, n *graph.Node) {
 		}
 	}
 	// A node made by a formula or a block call says where it comes from.
-	if n.Owner != "" {
+	if n.Owner() != "" {
 		j.raw(", \"owner\": ")
-		j.str(n.Owner)
+		j.str(n.Owner())
 	}
-	if n.Block != "" {
+	if n.Block() != "" {
 		j.raw(", \"block\": ")
-		j.str(n.Block)
+		j.str(n.Block())
 	}
-	if n.Expr != "" {
+	if n.Expr() != "" {
 		j.raw(", \"expr\": ")
-		j.str(n.Expr)
+		j.str(n.Expr())
 	}
-	if n.Label != "" {
+	if n.Label() != "" {
 		j.raw(", \"label\": ")
-		j.str(n.Label)
+		j.str(n.Label())
 	}
 	// The key is written only when the spec uses it, so that the JSON of
 	// every spec without it stays as it was.
-	if n.Display != "" {
+	if n.Display() != "" {
 		j.raw(", \"display\": ")
-		j.str(n.Display)
+		j.str(n.Display())
 	}
 	j.raw("}")
 }

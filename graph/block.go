@@ -309,7 +309,10 @@ func (l *lowering) expand(b *rawBlock, e *expr, prefix, outName string, pos Pos,
 	// The output node stands for the call when the call cannot be
 	// expanded, so that references to it are not reported again.
 	placeholder := func() *rawNode {
-		rn := &rawNode{name: outName, pos: pos, broken: true, innerGroup: l.sc.group}
+		rn := &rawNode{name: outName, pos: pos, broken: true}
+		if l.sc.group != "" {
+			rn.edit().innerGroup = l.sc.group
+		}
 		l.s.nodes = append(l.s.nodes, rn)
 		return rn
 	}
@@ -371,7 +374,7 @@ func (l *lowering) expand(b *rawBlock, e *expr, prefix, outName string, pos Pos,
 			}
 			r := inner.expand(c, bn.e, prefix+"."+bn.name, full, bn.pos, cargs, cok, false)
 			if r != nil {
-				r.owner, r.block = "", b.name
+				r.edit().owner, r.edit().block = "", b.name
 			}
 		} else {
 			base := prefix + "." + bn.name

@@ -49,8 +49,8 @@ params:
 			t.Errorf("no node %s", w.name)
 			continue
 		}
-		if n.Op.Name != w.op || n.Owner != w.owner || n.Block != w.block || n.Group != w.group {
-			t.Errorf("%s: %s owner %q block %q group %q; want %+v", n.Name, n.Op.Name, n.Owner, n.Block, n.Group, w)
+		if n.Op.Name != w.op || n.Owner() != w.owner || n.Block() != w.block || n.Group() != w.group {
+			t.Errorf("%s: %s owner %q block %q group %q; want %+v", n.Name, n.Op.Name, n.Owner(), n.Block(), n.Group(), w)
 		}
 	}
 	// Vector: x·W + b = [1.5, −1.5] → [1.5, 0]; batch X·Wt (Wt = I) + b.

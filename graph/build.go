@@ -21,93 +21,107 @@ func (p *parser) build(s *rawSpec) *Graph {
 			}
 		}
 	}
+	// One map holds every name: the leaves and nodes as they are defined
+	// (to find duplicates and resolve references), then the anonymous
+	// constants; it becomes the graph's index.
 	g := &Graph{Name: s.name, Title: s.title, Description: s.description, WorkLimit: p.limits.MaxWork, Groups: p.groups,
 		byName: make(map[string]*Node, len(s.leaves)+len(s.nodes)+lits)}
 	p.nodeCtx, p.nodeErrPos = map[*Node]string{}, map[*Node]Pos{}
-	defined := make(map[string]Pos, len(s.leaves)+len(s.nodes))
-	define := func(name string, pos Pos) bool {
-		if prev, dup := defined[name]; dup {
-			p.errorf(pos, "%q is already defined at line %d, column %d; leaves and nodes share one namespace", name, prev.Line, prev.Col)
+	define := func(n *Node) bool {
+		if prev, dup := g.byName[n.Name]; dup {
+			p.errorf(n.Pos, "%q is already defined at line %d, column %d; leaves and nodes share one namespace", n.Name, prev.Pos.Line, prev.Pos.Col)
 			return false
 		}
-		defined[name] = pos
+		g.byName[n.Name] = n
 		return true
 	}
 	for _, l := range s.leaves {
-		if define(l.name, l.pos) {
-			n := &Node{Name: l.name, Kind: l.kind, Value: l.value, NoGrad: l.noGrad, Label: l.label, Display: l.display, Pos: l.pos}
+		n := &Node{Name: l.name, Kind: l.kind, Value: l.value, NoGrad: l.noGrad, Pos: l.pos}
+		if define(n) {
+			if l.label != "" || l.display != "" {
+				n.spec = &nodeSpec{label: l.label, display: l.display}
+			}
 			if l.value != nil { // A value with errors was reported already.
 				n.Shape = l.value.Shape
 			}
-			g.add(n)
+			g.push(n)
 		}
 	}
-	// Op nodes, their inputs and the inputs' positions are allocated in
-	// one block each rather than per node.
+	// Op nodes, their inputs and what the spec says of them are allocated
+	// in one block each rather than per node. nodeOf holds the node of
+	// each entry of s.nodes, nil for a duplicate definition.
 	ops := make([]*Node, 0, len(s.nodes))
 	slab := make([]Node, len(s.nodes))
-	nargs := 0
-	for i, rn := range s.nodes {
-		nargs += len(rn.args)
-		if define(rn.name, rn.pos) {
-			slab[i] = Node{Name: rn.name, Kind: KindOp, Op: rn.op, Label: rn.label, Display: rn.display, Pos: rn.pos,
-				Group: rn.innerGroup, Owner: rn.owner, Block: rn.block, Expr: rn.expr}
-			n := &slab[i]
-			ops = append(ops, n)
-			if rn.ctx != "" {
-				p.nodeCtx[n] = rn.ctx
-			}
-			if rn.errPos.Line > 0 {
-				p.nodeErrPos[n] = rn.errPos
-			}
+	nodeOf := make([]*Node, len(s.nodes))
+	nargs, nspecs := 0, 0
+	for _, rn := range s.nodes {
+		if rn.hasSpec() {
+			nspecs++
 		}
 	}
-	inSlab, posSlab := make([]*Node, 0, nargs), make([]Pos, 0, nargs)
-	if len(p.diags) > 0 && len(defined) == 0 {
+	specs := make([]nodeSpec, 0, nspecs)
+	for i, rn := range s.nodes {
+		nargs += len(rn.args)
+		slab[i] = Node{Name: rn.name, Kind: KindOp, Op: rn.op, Pos: rn.pos}
+		n := &slab[i]
+		if !define(n) {
+			continue
+		}
+		if rn.hasSpec() {
+			m := rn.m()
+			specs = append(specs, nodeSpec{label: m.label, display: m.display, group: m.innerGroup, owner: m.owner,
+				block: m.block, expr: m.expr, keywordPos: m.kw.keyPos})
+			n.spec = &specs[len(specs)-1]
+		}
+		ops, nodeOf[i] = append(ops, n), n
+		if m := rn.m(); m.ctx != "" {
+			p.nodeCtx[n] = m.ctx
+		}
+		if m := rn.m(); m.errPos.Line > 0 {
+			p.nodeErrPos[n] = m.errPos
+		}
+	}
+	if len(p.diags) > 0 && len(g.byName) == 0 {
 		return g
 	}
 	if len(ops) == 0 {
 		return g
 	}
-	byName := make(map[string]*Node, len(ops))
-	for _, n := range ops {
-		byName[n.Name] = n
-	}
-	// Literals become anonymous constants, numbered in order of appearance.
-	// A node with an error of its own is incomplete: it is still ordered,
-	// so that cycles through it are found, but its shape is not inferred.
-	// Their nodes share one block too, whose capacity is exact, so that
-	// appending never moves them.
+	// Literals become anonymous constants, numbered in order of appearance
+	// and named #1, #2, … from one string. A node with an error of its own
+	// is incomplete: it is still ordered, so that cycles through it are
+	// found, but its shape is not inferred. Inputs and constants share one
+	// block each too, whose capacity is exact, so that appending never
+	// moves them.
+	inSlab := make([]*Node, 0, nargs)
+	constNames := literalNames(lits)
 	consts, constSlab := 0, make([]Node, 0, lits)
 	incomplete := map[*Node]bool{}
 	undefined, names := 0, []string(nil)
-	for _, rn := range s.nodes {
-		n := byName[rn.name]
-		if n == nil || n.Pos != rn.pos {
+	for i, rn := range s.nodes {
+		n := nodeOf[i]
+		if n == nil {
 			continue // A duplicate definition, already reported.
 		}
-		if rn.kw.present {
-			n.Attr, n.KeywordPos = rn.kw.value, rn.kw.keyPos
+		if kw := rn.m().kw; kw.present {
+			n.Attr = kw.value
 		}
 		if rn.broken {
 			incomplete[n] = true
 		}
 		k := len(rn.args)
-		n.Inputs, n.InputPos = inSlab[len(inSlab):len(inSlab):len(inSlab)+k], posSlab[len(posSlab):len(posSlab):len(posSlab)+k]
-		inSlab, posSlab = inSlab[:len(inSlab)+k], posSlab[:len(posSlab)+k]
+		n.Inputs = inSlab[len(inSlab) : len(inSlab) : len(inSlab)+k]
+		inSlab = inSlab[:len(inSlab)+k]
 		for _, a := range rn.args {
-			n.InputPos = append(n.InputPos, a.pos)
 			if a.isLit {
+				constSlab = append(constSlab, Node{Name: constNames[consts], Kind: KindConst, Value: Scalar(a.literal), NoGrad: true, Pos: a.pos})
 				consts++
-				constSlab = append(constSlab, Node{Name: "#" + strconv.Itoa(consts), Kind: KindConst, Value: Scalar(a.literal), NoGrad: true, Pos: a.pos})
-				c := g.add(&constSlab[len(constSlab)-1])
-				n.Inputs = append(n.Inputs, c)
+				c := &constSlab[len(constSlab)-1]
+				g.byName[c.Name] = c
+				n.Inputs = append(n.Inputs, g.push(c))
 				continue
 			}
 			ref := g.byName[a.ref]
-			if ref == nil {
-				ref = byName[a.ref]
-			}
 			if ref == nil {
 				// Only the first maxDiagnostics of these errors can be
 				// shown (they come in file order), so only those get a
@@ -115,12 +129,12 @@ func (p *parser) build(s *rawSpec) *Graph {
 				hint := ""
 				if undefined++; undefined <= maxDiagnostics {
 					if names == nil {
-						names = sortedKeys(defined)
+						names = definedNames(g.byName)
 					}
 					others := slices.DeleteFunc(slices.Clone(names), func(s string) bool { return s == rn.name })
 					hint = didYouMean(a.ref, others)
 				}
-				p.errorf(a.pos, "undefined name %q used by %s%s%s", a.ref, rn.name, hint, rn.ctx)
+				p.errorf(a.pos, "undefined name %q used by %s%s%s", a.ref, rn.name, hint, rn.m().ctx)
 				incomplete[n] = true
 				continue
 			}
@@ -132,15 +146,15 @@ func (p *parser) build(s *rawSpec) *Graph {
 			n.Inputs = append(n.Inputs, ref)
 		}
 	}
-	if _, ok := defined[s.output]; s.output != "" && !ok {
-		p.errorf(s.outputPos, "output: undefined name %q%s", s.output, didYouMean(s.output, sortedKeys(defined)))
+	if s.output != "" && g.byName[s.output] == nil {
+		p.errorf(s.outputPos, "output: undefined name %q%s", s.output, didYouMean(s.output, definedNames(g.byName)))
 	}
 	// The graph is ordered and its shapes are checked even after earlier
 	// errors, so that every problem of the file is reported at once; it is
 	// only evaluated when there are none.
 	order := p.topoSort(ops)
 	for _, n := range order {
-		g.add(n)
+		g.push(n)
 	}
 	p.buildGroups(g, s)
 	if len(order) < len(ops) {
@@ -508,7 +522,7 @@ func (p *parser) warnUnreached(g *Graph) {
 		}
 	}
 	for _, n := range g.Nodes {
-		if reach[n.ID] || n.Kind == KindConst || n.Owner != "" {
+		if reach[n.ID] || n.Kind == KindConst || n.Owner() != "" {
 			// A node of a formula or a block call is covered by the warning
 			// about its owner.
 			continue
@@ -518,13 +532,42 @@ func (p *parser) warnUnreached(g *Graph) {
 	}
 }
 
-// sortedKeys returns the keys of m in sorted order, so that suggestions
-// do not depend on map iteration order.
-func sortedKeys(m map[string]Pos) []string {
+// definedNames returns the names the spec defines, without the anonymous
+// constants, in sorted order, so that suggestions do not depend on map
+// iteration order.
+func definedNames(m map[string]*Node) []string {
 	out := make([]string, 0, len(m))
 	for k := range m {
-		out = append(out, k)
+		if k[0] != '#' {
+			out = append(out, k)
+		}
 	}
 	sort.Strings(out)
 	return out
+}
+
+// literalNames returns the names #1 … #n of a spec's n anonymous
+// constants, cut from one string.
+func literalNames(n int) []string {
+	size := 0
+	for i, w := 1, 1; i <= n; w++ {
+		// The numbers of w digits run from i to 10i − 1.
+		top := min(10*i-1, n)
+		size += (top - i + 1) * (w + 1)
+		i *= 10
+	}
+	buf := make([]byte, 0, size)
+	ends := make([]int, n)
+	for i := range ends {
+		buf = append(buf, '#')
+		buf = strconv.AppendInt(buf, int64(i+1), 10)
+		ends[i] = len(buf)
+	}
+	all := string(buf)
+	names := make([]string, n)
+	start := 0
+	for i, end := range ends {
+		names[i], start = all[start:end], end
+	}
+	return names
 }

@@ -14,8 +14,8 @@ func TestDisplay(t *testing.T) {
 	}
 	want := map[string]string{"w2": "w²", "x": "", "y": "y1"}
 	for _, n := range g.Nodes {
-		if n.Display != want[n.Name] {
-			t.Errorf("%s: display %q, want %q", n.Name, n.Display, want[n.Name])
+		if n.Display() != want[n.Name] {
+			t.Errorf("%s: display %q, want %q", n.Name, n.Display(), want[n.Name])
 		}
 	}
 	for _, c := range []struct{ display, want string }{

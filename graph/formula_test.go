@@ -178,8 +178,8 @@ nodes:
 	}
 	for i, w := range want {
 		n := ops[i]
-		if n.Name != w.name || n.Op.Name != w.op || n.Owner != w.owner || n.Expr != w.expr || n.Group != w.group {
-			t.Errorf("node %d: %s %s owner %q expr %q group %q; want %+v", i, n.Name, n.Op.Name, n.Owner, n.Expr, n.Group, w)
+		if n.Name != w.name || n.Op.Name != w.op || n.Owner() != w.owner || n.Expr() != w.expr || n.Group() != w.group {
+			t.Errorf("node %d: %s %s owner %q expr %q group %q; want %+v", i, n.Name, n.Op.Name, n.Owner(), n.Expr(), n.Group(), w)
 		}
 	}
 	if len(g.Groups) != 1 || *g.Groups[0] != (Group{Name: "L", Title: "L = 0.5 * (W2 @ h1 + b2 - y)^2", Kind: GroupFormula, Pos: Pos{"t.yaml", 9, 6}}) {
@@ -195,7 +195,7 @@ nodes:
 	}
 	// The short form of v1 makes one node and no frame.
 	g, err = Load("t.yaml", []byte("name: t\ninputs: {a: 1, b: 2}\nnodes:\n  z: add(a, b)\n"))
-	if err != nil || len(g.Groups) != 0 || g.Node("z").Owner != "" || g.Node("z").Expr != "" || g.Len() != 3 {
+	if err != nil || len(g.Groups) != 0 || g.Node("z").Owner() != "" || g.Node("z").Expr() != "" || g.Len() != 3 {
 		t.Errorf("short form: %v, %+v", err, g)
 	}
 }

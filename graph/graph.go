@@ -2,7 +2,7 @@ package graph
 
 // Kind tells what a node is: a leaf given by the spec (input, param or
 // constant) or an op node computed from its inputs.
-type Kind int
+type Kind uint8
 
 // The node kinds, as named in the annotated JSON.
 const (
@@ -35,6 +35,11 @@ type Pos struct {
 
 // Node is one vertex of a computation graph. Leaves have a nil Op; op nodes
 // compute Value from the values of Inputs.
+//
+// A large graph has hundreds of thousands of nodes, and the backward pass
+// builds more, so a Node holds only what every node needs; what a spec says
+// of a few nodes (a label, a display text, a group, a formula) is read
+// through methods (Label, Display, Group, Owner, Block, Expr).
 type Node struct {
 	// ID is the node's index in its graph's Nodes, which is a topological
 	// order.
@@ -43,43 +48,102 @@ type Node struct {
 	// #1, #2, … and nodes built by the backward pass are named by it.
 	Name string
 	Kind Kind
+	// NoGrad is true for constants and for leaves declared with grad: false:
+	// no gradient is computed for them.
+	NoGrad bool
 	// Op is nil for leaves.
 	Op     *Op
 	Inputs []*Node
 	// Attr is the value of the node's keyword argument (sum's axis,
 	// reshape's shape, …) or the target shape of the internal shape ops
 	// (sum_to, broadcast_to); it is nil for every other op.
-	Attr []int
-	// KeywordPos is where the keyword argument is written, if any.
-	KeywordPos Pos
-	Shape      []int
-	Value      *Tensor
-	// NoGrad is true for constants and for leaves declared with grad: false:
-	// no gradient is computed for them.
-	NoGrad bool
-	// Label is the spec's optional display label.
-	Label string
-	// Display is the spec's optional text shown verbatim instead of the
-	// name in diagrams and explanations (w2 drawn as w2, not w₂); empty
-	// means the name, with its digits as subscripts.
-	Display string
+	Attr  []int
+	Shape []int
+	Value *Tensor
 	// Pos is where the node is declared in the spec (the name's key).
 	Pos Pos
-	// InputPos holds the position of each entry of the node's in list.
-	InputPos []Pos
-	// Group is the name of the innermost group the node belongs to (see
-	// Graph.Groups), or "" when it belongs to none.
-	Group string
-	// Owner is the node whose formula the node is a sub-expression of
-	// (L for L.1), or the block call it was expanded for (h1 for h1.z);
-	// "" otherwise.
-	Owner string
-	// Block is the block whose call made the node, or "".
-	Block string
-	// Expr is the formula text the node computes, as written, for a
-	// sub-expression node and for the owner of a formula with
-	// sub-expressions; "" otherwise.
-	Expr string
+	// spec holds the rest of what the spec says of the node, or nil when
+	// it says nothing more.
+	spec *nodeSpec
+}
+
+// nodeSpec is what a spec says of a node beyond its name, op and inputs.
+type nodeSpec struct {
+	label, display, group, owner, block, expr string
+	// keywordPos is where the keyword argument is written, if any.
+	keywordPos Pos
+}
+
+// specOf returns n's nodeSpec, making it when n has none.
+func (n *Node) specOf() *nodeSpec {
+	if n.spec == nil {
+		n.spec = &nodeSpec{}
+	}
+	return n.spec
+}
+
+// Label returns the spec's optional display label, or "".
+func (n *Node) Label() string {
+	if n.spec == nil {
+		return ""
+	}
+	return n.spec.label
+}
+
+// Display returns the spec's optional text shown verbatim instead of the
+// name in diagrams and explanations (w2 drawn as w2, not w₂); "" means the
+// name, with its digits as subscripts.
+func (n *Node) Display() string {
+	if n.spec == nil {
+		return ""
+	}
+	return n.spec.display
+}
+
+// Group returns the name of the innermost group the node belongs to (see
+// Graph.Groups), or "" when it belongs to none.
+func (n *Node) Group() string {
+	if n.spec == nil {
+		return ""
+	}
+	return n.spec.group
+}
+
+// Owner returns the node whose formula the node is a sub-expression of (L
+// for L.1), or the block call it was expanded for (h1 for h1.z); ""
+// otherwise.
+func (n *Node) Owner() string {
+	if n.spec == nil {
+		return ""
+	}
+	return n.spec.owner
+}
+
+// Block returns the block whose call made the node, or "".
+func (n *Node) Block() string {
+	if n.spec == nil {
+		return ""
+	}
+	return n.spec.block
+}
+
+// Expr returns the formula text the node computes, as written, for a
+// sub-expression node and for the owner of a formula with sub-expressions;
+// "" otherwise.
+func (n *Node) Expr() string {
+	if n.spec == nil {
+		return ""
+	}
+	return n.spec.expr
+}
+
+// keywordPos returns where the node's keyword argument is written, or the
+// zero Pos.
+func (n *Node) keywordPos() Pos {
+	if n.spec == nil {
+		return Pos{}
+	}
+	return n.spec.keywordPos
 }
 
 // LocalExpr returns the formula of ∂n/∂n.Inputs[arg] that the op writes.
@@ -171,15 +235,10 @@ func (g *Graph) Node(name string) *Node {
 // Len returns the number of nodes in g.
 func (g *Graph) Len() int { return len(g.Nodes) }
 
-// add appends n to g, giving it the next ID.
-func (g *Graph) add(n *Node) *Node {
+// push appends n to g, giving it the next ID, without adding its name to
+// the index (the loader adds names as it defines them).
+func (g *Graph) push(n *Node) *Node {
 	n.ID = len(g.Nodes)
 	g.Nodes = append(g.Nodes, n)
-	if n.Name != "" {
-		if g.byName == nil {
-			g.byName = map[string]*Node{}
-		}
-		g.byName[n.Name] = n
-	}
 	return n
 }

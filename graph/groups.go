@@ -144,7 +144,7 @@ func (p *parser) buildGroups(g *Graph, s *rawSpec) {
 			return
 		}
 		in[n] = rawGroupRef{name: group, pos: at}
-		n.Group = group
+		n.specOf().group = group
 	}
 	keyed := func(n *Node, r rawGroupRef) {
 		if r.name == "" || n == nil {
@@ -162,7 +162,7 @@ func (p *parser) buildGroups(g *Graph, s *rawSpec) {
 	}
 	for _, rn := range s.nodes {
 		if n := g.byName[rn.name]; n != nil && n.Pos == rn.pos {
-			keyed(n, rn.group)
+			keyed(n, rn.m().group)
 		}
 	}
 	for _, rg := range s.groups {
@@ -202,16 +202,16 @@ func (p *parser) buildGroups(g *Graph, s *rawSpec) {
 	// An anonymous constant is drawn with the node that uses it.
 	for _, n := range g.Nodes {
 		for _, in := range n.Inputs {
-			if in.Kind == KindConst && in.Group == "" && strings.HasPrefix(in.Name, "#") {
-				in.Group = n.Group
+			if in.Kind == KindConst && in.Group() == "" && n.Group() != "" && strings.HasPrefix(in.Name, "#") {
+				in.specOf().group = n.Group()
 			}
 		}
 	}
 	// Groups the loader made for formulas and blocks nest in the declared
 	// group of their owner.
 	for _, lg := range g.Groups {
-		if owner := g.byName[lg.Name]; lg.Parent == "" && owner != nil && groups[owner.Group] != nil {
-			lg.Parent = owner.Group
+		if owner := g.byName[lg.Name]; lg.Parent == "" && owner != nil && groups[owner.Group()] != nil {
+			lg.Parent = owner.Group()
 		}
 	}
 	children := map[string][]*declaredGroup{}

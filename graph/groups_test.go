@@ -39,7 +39,7 @@ groups:
 		t.Errorf("titles or kind wrong: %+v %+v", g.Groups[0], g.Groups[1])
 	}
 	for name, want := range map[string]string{"w": "layer1", "b": "layer1", "a": "layer1", "z": "layer1", "h": "act", "x": "", "L": "", "#1": ""} {
-		if got := g.Node(name).Group; got != want {
+		if got := g.Node(name).Group(); got != want {
 			t.Errorf("%s is in group %q, want %q", name, got, want)
 		}
 	}

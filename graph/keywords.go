@@ -62,7 +62,10 @@ func (t *OpTable) keywordNames() []string {
 
 // splitArgs splits the body of a call at the commas outside brackets,
 // returning each part with its byte offset in body.
-func splitArgs(body string) (parts []string, offs []int) {
+//
+// The parts and offsets are appended to parts and offs, which a caller may
+// pass in to reuse their memory.
+func splitArgs(body string, parts []string, offs []int) ([]string, []int) {
 	depth, start := 0, 0
 	for i := 0; i < len(body); i++ {
 		switch body[i] {
@@ -150,7 +153,7 @@ func (p *parser) checkKeyword(n *rawNode, kw rawKeyword, valPos Pos) bool {
 		p.errorf(kw.keyPos, "%s: %s has no keyword %q%s (its keyword is %s, as in %s)", what, n.op.Name, truncate(kw.name, 40), didYouMean(kw.name, []string{k.Name}), k.Name, k.Hint)
 		return false
 	}
-	if n.kw.present {
+	if n.m().kw.present {
 		p.errorf(kw.keyPos, "%s: keyword %s is given twice", what, kw.name)
 		return false
 	}
@@ -163,13 +166,13 @@ func (p *parser) checkKeyword(n *rawNode, kw rawKeyword, valPos Pos) bool {
 		return false
 	}
 	kw.present = true
-	n.kw = kw
+	n.edit().kw = kw
 	return true
 }
 
 // checkRequired reports an op whose required keyword is missing.
 func (p *parser) checkRequired(n *rawNode, pos Pos) bool {
-	if n.op == nil || n.op.Keyword == nil || !n.op.Keyword.Required || n.kw.present {
+	if n.op == nil || n.op.Keyword == nil || !n.op.Keyword.Required || n.m().kw.present {
 		return true
 	}
 	p.errorf(pos, "nodes.%s: %s needs the keyword %s, as in %s", n.name, n.op.Name, n.op.Keyword.Name, n.op.Keyword.Hint)
@@ -180,8 +183,8 @@ func (p *parser) checkRequired(n *rawNode, pos Pos) bool {
 // for a KeywordError, at the node otherwise.
 func shapeErrorPos(n *Node, err error) Pos {
 	var ke *KeywordError
-	if errors.As(err, &ke) && n.KeywordPos.Line > 0 {
-		return n.KeywordPos
+	if errors.As(err, &ke) && n.keywordPos().Line > 0 {
+		return n.keywordPos()
 	}
 	return n.Pos
 }

@@ -72,7 +72,7 @@ func (p *parser) offsets(v *yaml.Node) func(int) Pos {
 // op(arg, …) whose arguments are names, numbers or a keyword argument. Such
 // a value is read by shortForm exactly as before formulas existed, so that
 // every v1 spec keeps its meaning and its messages.
-func isSimpleCall(src string) bool {
+func (p *parser) isSimpleCall(src string) bool {
 	i := skipSpace(src, 0)
 	j := i
 	for j < len(src) && isIdentByte(src[j]) {
@@ -93,8 +93,8 @@ func isSimpleCall(src string) bool {
 	if strings.TrimSpace(body) == "" {
 		return false
 	}
-	parts, _ := splitArgs(body)
-	for _, part := range parts {
+	p.parts, p.offs = splitArgs(body, p.parts[:0], p.offs[:0])
+	for _, part := range p.parts {
 		tok := strings.TrimSpace(part)
 		if eq := strings.IndexByte(tok, '='); eq > 0 && isIdent(strings.TrimSpace(tok[:eq])) {
 			continue
@@ -132,7 +132,7 @@ func (p *parser) formulaNode(s *rawSpec, n *rawNode, v *yaml.Node) {
 		s.nodes = append(s.nodes, n)
 		return
 	}
-	p.lowerTop(s, &scope{}, n.name, n.name, true, n.pos, n.label, e, v.Value, at)
+	p.lowerTop(s, &scope{}, n.name, n.name, true, n.pos, n.m().label, e, v.Value, at)
 }
 
 // lowerTop lowers the formula e of the node name declared at pos, in scope
@@ -156,18 +156,22 @@ func (p *parser) lowerTop(s *rawSpec, sc *scope, name, base string, frame bool, 
 		p.groups = append(p.groups[:gi], p.groups[gi+1:]...)
 		l.fgroup = sc.group
 	}
-	if top != nil && topBlock {
-		top.label = label
-	} else if top != nil {
-		top.label = label
-		top.innerGroup = l.fgroup
+	if top != nil && label != "" {
+		top.edit().label = label
+	}
+	if top != nil && !topBlock {
+		if l.fgroup != "" {
+			top.edit().innerGroup = l.fgroup
+		}
 		if l.count > 0 {
-			top.expr = e.text(src)
+			top.edit().expr = e.text(src)
 		}
 		if sc.call != "" && name != sc.call {
-			top.owner = sc.call
+			top.edit().owner = sc.call
 		}
-		top.block = sc.block
+		if sc.block != "" {
+			top.edit().block = sc.block
+		}
 	}
 }
 
@@ -234,9 +238,11 @@ func (l *lowering) apply(e *expr, name string, pos Pos) *rawNode {
 	if b := p.blocks[e.name]; e.kind == eCall && b != nil {
 		return l.expand(b, e, name, name, pos, args, ok, sub)
 	}
-	rn := &rawNode{name: name, pos: pos, opPos: l.at(e.off), errPos: l.at(e.off), ctx: l.sc.ctx, block: l.sc.block}
+	rn := &rawNode{name: name, pos: pos, opPos: l.at(e.off)}
+	m := rn.edit()
+	m.errPos, m.ctx, m.block = l.at(e.off), l.sc.ctx, l.sc.block
 	if sub {
-		rn.owner, rn.innerGroup, rn.expr = l.owner, l.fgroup, e.text(l.src)
+		m.owner, m.innerGroup, m.expr = l.owner, l.fgroup, e.text(l.src)
 	}
 	opName := e.name
 	switch e.kind {

@@ -38,7 +38,9 @@ type rawLeaf struct {
 	group rawGroupRef
 }
 
-// rawNode is an entry of nodes.
+// rawNode is an entry of nodes. A large spec has many, so a rawNode holds
+// what every node has; the rest is in more, nil for most nodes: read it
+// with m, write it with edit.
 type rawNode struct {
 	// broken marks a node whose definition had errors; its name is still
 	// defined, so that references to it are not reported again.
@@ -46,11 +48,16 @@ type rawNode struct {
 	name   string
 	op     *Op
 	args   []rawArg
-	label  string
+	pos    Pos
+	opPos  Pos
+	more   *rawMore
+}
+
+// rawMore is what the spec says of a few nodes only.
+type rawMore struct {
+	label string
 	// display is the spec's display text for the name (see Node.Display).
 	display string
-	pos     Pos
-	opPos   Pos
 	// kw is the keyword argument, if any (see keywords.go).
 	kw rawKeyword
 	// group is the node's group key, if any.
@@ -66,6 +73,34 @@ type rawNode struct {
 	// errPos, when set, is where a shape error of the node is reported:
 	// the operator of a formula.
 	errPos Pos
+}
+
+// noMore is what m returns for a node without rawMore; it is never
+// written.
+var noMore rawMore
+
+// m returns what more the spec says of n, for reading.
+func (n *rawNode) m() *rawMore {
+	if n.more == nil {
+		return &noMore
+	}
+	return n.more
+}
+
+// edit returns what more the spec says of n, for writing, making it when
+// n has none.
+func (n *rawNode) edit() *rawMore {
+	if n.more == nil {
+		n.more = &rawMore{}
+	}
+	return n.more
+}
+
+// hasSpec reports whether the node needs a nodeSpec: whether the spec says
+// more of it than its name, op and inputs.
+func (n *rawNode) hasSpec() bool {
+	m := n.m()
+	return m.label != "" || m.display != "" || m.innerGroup != "" || m.owner != "" || m.block != "" || m.expr != "" || m.kw.keyPos.Line > 0
 }
 
 // rawArg is one entry of a node's in list: a reference or a literal.
@@ -108,6 +143,40 @@ type parser struct {
 	// diagnostics and where its shape errors are reported.
 	nodeCtx    map[*Node]string
 	nodeErrPos map[*Node]Pos
+	// parts and offs are reused by splitArgs; rawSlab and argSlab hand
+	// out the nodes of the nodes mapping and their arguments in blocks.
+	parts   []string
+	offs    []int
+	rawSlab []rawNode
+	argSlab []rawArg
+}
+
+// rawChunk is the number of raw nodes, and arguments, allocated at once.
+const rawChunk = 256
+
+// newRawNode returns a zeroed raw node from the current block.
+func (p *parser) newRawNode() *rawNode {
+	if len(p.rawSlab) == 0 {
+		p.rawSlab = make([]rawNode, rawChunk)
+	}
+	n := &p.rawSlab[0]
+	p.rawSlab = p.rawSlab[1:]
+	return n
+}
+
+// newArgs returns an empty argument list with room for k arguments, from
+// the current block when k is small; its capacity is exact, so that an
+// append beyond it cannot reach another node's arguments.
+func (p *parser) newArgs(k int) []rawArg {
+	if k > rawChunk/8 {
+		return make([]rawArg, 0, k)
+	}
+	if len(p.argSlab) < k {
+		p.argSlab = make([]rawArg, rawChunk)
+	}
+	args := p.argSlab[:0:k]
+	p.argSlab = p.argSlab[k:]
+	return args
 }
 
 type suggestedKey struct {

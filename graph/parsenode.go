@@ -27,9 +27,10 @@ func (p *parser) nodes(s *rawSpec, v *yaml.Node) {
 			p.badName(p.pos(k), "nodes", name)
 			return
 		}
-		n := &rawNode{name: name, pos: p.pos(k)}
+		n := p.newRawNode()
+		n.name, n.pos = name, p.pos(k)
 		switch {
-		case val.Kind == yaml.ScalarNode && val.Tag == "!!str" && (!isSimpleCall(val.Value) || p.blocks[callName(val.Value)] != nil):
+		case val.Kind == yaml.ScalarNode && val.Tag == "!!str" && (!p.isSimpleCall(val.Value) || p.blocks[callName(val.Value)] != nil):
 			p.formulaNode(s, n, val)
 			return
 		case val.Kind == yaml.ScalarNode && val.Tag == "!!str":
@@ -93,11 +94,17 @@ func (p *parser) longForm(n *rawNode, v *yaml.Node) bool {
 				}
 			}
 		case "label":
-			n.label, _ = p.str(x, what+".label")
+			if label, _ := p.str(x, what+".label"); label != "" {
+				n.edit().label = label
+			}
 		case "group":
-			n.group = p.groupRef(x, what+".group")
+			if ref := p.groupRef(x, what+".group"); ref != (rawGroupRef{}) {
+				n.edit().group = ref
+			}
 		case "display":
-			n.display = p.display(x, what+".display")
+			if d := p.display(x, what+".display"); d != "" {
+				n.edit().display = d
+			}
 		}
 	})
 	for _, e := range kws {
@@ -217,8 +224,9 @@ func (p *parser) shortForm(n *rawNode, v *yaml.Node) bool {
 		return false
 	}
 	if strings.TrimSpace(body) != "" {
-		parts, offs := splitArgs(body)
-		n.args = make([]rawArg, 0, len(parts))
+		p.parts, p.offs = splitArgs(body, p.parts[:0], p.offs[:0])
+		parts, offs := p.parts, p.offs
+		n.args = p.newArgs(len(parts))
 		for i, part := range parts {
 			lead := skipSpace(part, 0)
 			tok := strings.TrimSpace(part)
@@ -240,8 +248,8 @@ func (p *parser) shortForm(n *rawNode, v *yaml.Node) bool {
 				}
 				continue
 			}
-			if n.kw.present {
-				p.errorf(pos, "%s: an input after the keyword argument %s; write the inputs first", "nodes."+n.name, n.kw.name)
+			if kw := n.m().kw; kw.present {
+				p.errorf(pos, "%s: an input after the keyword argument %s; write the inputs first", "nodes."+n.name, kw.name)
 				ok = false
 				continue
 			}

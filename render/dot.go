@@ -113,9 +113,9 @@ func newDiagram(a *backward.Annotated, opt Options) *diagram {
 		} else {
 			d.names[n.ID] = prettyName(n.Name)
 			switch {
-			case n.Display != "":
-				d.names[n.ID] = n.Display
-				d.consts[n.Name] = n.Display
+			case n.Display() != "":
+				d.names[n.ID] = n.Display()
+				d.consts[n.Name] = n.Display()
 			case o.NoSubscripts:
 				d.names[n.ID] = n.Name
 				d.consts[n.Name] = n.Name

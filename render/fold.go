@@ -70,7 +70,7 @@ func (d *diagram) newPlan() *drawPlan {
 	}
 	for _, n := range g.Nodes {
 		p.folded[n.ID] = -1
-		i, ok := p.index[n.Group]
+		i, ok := p.index[n.Group()]
 		for steps := 0; ok && steps <= len(g.Groups); steps++ {
 			p.chain[n.ID] = append(p.chain[n.ID], i)
 			if p.collapsed[i] {

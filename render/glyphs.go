@@ -36,8 +36,8 @@ func UndrawableText(a *backward.Annotated) []rune {
 	check(a.Graph.Description)
 	for _, n := range a.Graph.Nodes {
 		check(n.Name)
-		check(n.Label)
-		check(n.Display)
+		check(n.Label())
+		check(n.Display())
 	}
 	return out
 }

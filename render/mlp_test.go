@@ -103,7 +103,7 @@ func TestMLPCollapseAll(t *testing.T) {
 	// The MLP's groups do not nest: a node's group is its top-level one.
 	top := func(name string) string {
 		if n := a.Graph.Node(name); n != nil {
-			return n.Group
+			return n.Group()
 		}
 		return ""
 	}

@@ -99,7 +99,7 @@ func borderWidth(st nodeStyle) string {
 // kindCaption returns the small text in a node's header: the spec's label,
 // else the op name or the leaf's kind, followed by the shape of a tensor.
 func (d *diagram) kindCaption(n *graph.Node) string {
-	c := n.Label
+	c := n.Label()
 	switch {
 	case c != "":
 	case n.Op != nil:

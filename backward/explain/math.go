@@ -170,8 +170,8 @@ func newStyle(opts Options, g *graph.Graph) style {
 	}
 	for _, n := range g.Nodes {
 		switch {
-		case n.Display != "":
-			st.written[n.Name] = mText(n.Display, texFormulaNamed(n.Display, nil, texPlainName))
+		case n.Display() != "":
+			st.written[n.Name] = mText(n.Display(), texFormulaNamed(n.Display(), nil, texPlainName))
 		case opts.NoSubscripts:
 			st.written[n.Name] = mText(n.Name, texPlainName(n.Name))
 		}
