@@ -115,12 +115,28 @@ func LoadWithOps(file string, src []byte, lim Limits, ops *OpTable) (g *Graph, e
 				Summary: fmt.Sprintf("internal error while loading the spec: %v", r)}}
 		}
 	}()
-	p := &parser{file: file, limits: lim.withDefaults()}
+	p := &parser{file: file, limits: lim.withDefaults(), ops: ops}
 	if len(src) > p.limits.MaxFileSize {
 		return nil, Diagnostics{{Severity: Error, Pos: Pos{File: file, Line: 1, Col: 1},
 			Summary: fmt.Sprintf("the spec has %d bytes, more than the limit of %d (raise it with --max-file-size)", len(src), p.limits.MaxFileSize)}}
 	}
 	p.lines = SourceLines(src)
+	if !p.checkText(src) {
+		return nil, p.truncated(p.diags)
+	}
+	if chunks := splitNodes(src, p.lines); chunks != nil {
+		q := &parser{file: file, limits: p.limits, ops: ops, lines: p.lines, chunks: chunks}
+		if g, err := q.load(chunks.head); !q.gaveUp {
+			return g, err
+		}
+	}
+	return p.load(src)
+}
+
+// load parses src, already checked by checkText, and builds its graph.
+// With p.chunks, src is their head; when they cannot be read (p.gaveUp),
+// the result is to be thrown away.
+func (p *parser) load(src []byte) (*Graph, error) {
 	doc, ok := p.decode(src)
 	if !ok {
 		return nil, p.truncated(p.diags)
@@ -129,12 +145,11 @@ func LoadWithOps(file string, src []byte, lim Limits, ops *OpTable) (g *Graph, e
 	if len(p.diags) > 0 {
 		return nil, p.truncated(p.diags)
 	}
-	p.ops = ops
 	spec := p.parseSpec(doc)
 	if spec == nil {
 		return nil, p.truncated(p.diags)
 	}
-	g = p.build(spec)
+	g := p.build(spec)
 	p.diags = p.diags.unique()
 	if p.diags.HasErrors() {
 		p.diags.sortByPos()
@@ -166,16 +181,20 @@ func (l Limits) withDefaults() Limits {
 
 var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
-// decode parses src as a single YAML document.
-func (p *parser) decode(src []byte) (*yaml.Node, bool) {
-	start := Pos{File: p.file, Line: 1, Col: 1}
+// checkText checks what must hold before any YAML parser sees src: that
+// it is not empty, is text (see scanText) and nests no deeper than the
+// limit (see checkDepth).
+func (p *parser) checkText(src []byte) bool {
 	if len(bytes.TrimSpace(src)) == 0 {
-		p.errorf(start, "the spec is empty; expected a mapping with the keys name and nodes")
-		return nil, false
+		p.errorf(Pos{File: p.file, Line: 1, Col: 1}, "the spec is empty; expected a mapping with the keys name and nodes")
+		return false
 	}
-	if !p.scanText(src) || !p.checkDepth() {
-		return nil, false
-	}
+	return p.scanText(src) && p.checkDepth()
+}
+
+// decode parses src as a single YAML document. With p.chunks, src is their
+// head, and an error gives up on them instead of being reported.
+func (p *parser) decode(src []byte) (*yaml.Node, bool) {
 	dec := yaml.NewDecoder(bytes.NewReader(src))
 	var doc yaml.Node
 	if err := dec.Decode(&doc); err != nil {
@@ -184,10 +203,18 @@ func (p *parser) decode(src []byte) (*yaml.Node, bool) {
 	}
 	var extra yaml.Node
 	if err := dec.Decode(&extra); err == nil {
+		if p.chunks != nil {
+			p.gaveUp = true
+			return nil, false
+		}
 		p.errorf(Pos{File: p.file, Line: extra.Line, Col: extra.Column}, "expected one YAML document, found a second one")
 		return nil, false
 	} else if err != io.EOF {
 		p.yamlError(src, err)
+		return nil, false
+	}
+	if p.chunks != nil && !p.checkAliases(&doc) {
+		p.gaveUp = true
 		return nil, false
 	}
 	return &doc, true
@@ -196,6 +223,10 @@ func (p *parser) decode(src []byte) (*yaml.Node, bool) {
 // yamlError turns a yaml.v3 syntax error into a diagnostic at the exact
 // position of the problem (see syntaxPos).
 func (p *parser) yamlError(src []byte, err error) {
+	if p.chunks != nil {
+		p.gaveUp = true
+		return
+	}
 	msg := err.Error()
 	line := 1
 	if m := yamlLine.FindStringSubmatch(msg); m != nil {

@@ -149,6 +149,11 @@ type parser struct {
 	offs    []int
 	rawSlab []rawNode
 	argSlab []rawArg
+	// chunks, when not nil, is the nodes mapping to read in chunks (see
+	// chunk.go); gaveUp is set when they cannot be, and the spec must be
+	// read again as a whole.
+	chunks *nodeChunks
+	gaveUp bool
 }
 
 // rawChunk is the number of raw nodes, and arguments, allocated at once.
@@ -237,7 +242,15 @@ func truncate(s string, n int) string {
 // mapping iterates over a mapping node's entries, reporting duplicate keys
 // and keys outside known (when known is not nil).
 func (p *parser) mapping(n *yaml.Node, what string, known []string, f func(key string, k, v *yaml.Node)) {
-	seen := map[string]*yaml.Node{}
+	p.entries(n, what, known, map[string]keyPos{}, f)
+}
+
+// keyPos is where a key of a mapping is written.
+type keyPos struct{ line, col int }
+
+// entries is mapping with the keys seen so far in seen, so that a mapping
+// read in parts (see chunk.go) reports a key repeated in two of them.
+func (p *parser) entries(n *yaml.Node, what string, known []string, seen map[string]keyPos, f func(key string, k, v *yaml.Node)) {
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		if k.Kind != yaml.ScalarNode {
@@ -245,10 +258,10 @@ func (p *parser) mapping(n *yaml.Node, what string, known []string, f func(key s
 			continue
 		}
 		if prev, dup := seen[k.Value]; dup {
-			p.errorf(p.pos(k), "%s: duplicate key %q (first at line %d, column %d)", what, k.Value, prev.Line, prev.Column)
+			p.errorf(p.pos(k), "%s: duplicate key %q (first at line %d, column %d)", what, k.Value, prev.line, prev.col)
 			continue
 		}
-		seen[k.Value] = k
+		seen[k.Value] = keyPos{k.Line, k.Column}
 		if known != nil && !contains(known, k.Value) {
 			if s := suggest(k.Value, known); s != "" {
 				if p.suggested == nil {
@@ -309,6 +322,10 @@ func (p *parser) parseSpec(doc *yaml.Node) *rawSpec {
 		root = root.Content[0]
 	}
 	if root.Kind != yaml.MappingNode {
+		if p.chunks != nil {
+			p.gaveUp = true
+			return nil
+		}
 		p.errorf(p.pos(root), "expected a mapping with the keys name and nodes at the top of the spec, found %s", describe(root))
 		return nil
 	}
@@ -334,7 +351,14 @@ func (p *parser) parseSpec(doc *yaml.Node) *rawSpec {
 		case "description":
 			s.description, _ = p.str(v, "description")
 		case "inputs", "params", "nodes", "blocks":
-			if !p.countEntries(k, v) {
+			n := -1 // Not a mapping: nothing to count.
+			if v.Kind == yaml.MappingNode {
+				n = len(v.Content) / 2
+			} else if key == "nodes" && p.chunks.matches(root, k, v) {
+				p.chunks.used = true
+				n = p.chunks.entries
+			}
+			if n >= 0 && !p.countEntries(k, n) {
 				return
 			}
 		}
@@ -361,7 +385,17 @@ func (p *parser) parseSpec(doc *yaml.Node) *rawSpec {
 			s.groups = p.groupsMap(v)
 		}
 	})
-	if nodesVal != nil && p.count <= p.limits.MaxNodes {
+	switch {
+	case p.chunks != nil && !p.chunks.used:
+		// The head does not say that the lines left out are the nodes.
+		p.gaveUp = true
+		return nil
+	case nodesVal == nil || p.count > p.limits.MaxNodes:
+	case p.chunks != nil:
+		if p.chunkedNodes(s); p.gaveUp {
+			return nil
+		}
+	default:
 		p.nodes(s, nodesVal)
 	}
 	if p.count > p.limits.MaxNodes {
@@ -376,16 +410,14 @@ func (p *parser) parseSpec(doc *yaml.Node) *rawSpec {
 	return s
 }
 
-// countEntries adds the entries of a section to the node count and reports
-// when it exceeds the limit, before any of them is read.
-func (p *parser) countEntries(k, v *yaml.Node) bool {
-	if v.Kind != yaml.MappingNode {
-		return true
-	}
+// countEntries adds the n entries of a section, whose key is k, to the
+// node count and reports when it exceeds the limit, before any of them is
+// read.
+func (p *parser) countEntries(k *yaml.Node, n int) bool {
 	if p.count > p.limits.MaxNodes {
 		return false // Reported already.
 	}
-	p.count += len(v.Content) / 2
+	p.count += n
 	if p.count > p.limits.MaxNodes {
 		p.errorf(p.pos(k), "%s: the spec has more than %d inputs, params and nodes, the limit (raise it with --max-nodes)", k.Value, p.limits.MaxNodes)
 		return false

@@ -22,27 +22,30 @@ func (p *parser) nodes(s *rawSpec, v *yaml.Node) {
 		p.errorf(p.pos(v), "nodes: expected a non-empty mapping from node names to ops, found %s", found)
 		return
 	}
-	p.mapping(v, "nodes", nil, func(name string, k, val *yaml.Node) {
-		if !isIdent(name) {
-			p.badName(p.pos(k), "nodes", name)
-			return
-		}
-		n := p.newRawNode()
-		n.name, n.pos = name, p.pos(k)
-		switch {
-		case val.Kind == yaml.ScalarNode && val.Tag == "!!str" && (!p.isSimpleCall(val.Value) || p.blocks[callName(val.Value)] != nil):
-			p.formulaNode(s, n, val)
-			return
-		case val.Kind == yaml.ScalarNode && val.Tag == "!!str":
-			n.broken = !p.shortForm(n, val)
-		case val.Kind == yaml.MappingNode:
-			n.broken = !p.longForm(n, val)
-		default:
-			p.errorf(p.pos(val), "nodes.%s: expected an op call like add(a, b) or a mapping {op: …, in: […]}, found %s", name, describe(val))
-			n.broken = true
-		}
-		s.nodes = append(s.nodes, n)
-	})
+	p.mapping(v, "nodes", nil, func(name string, k, val *yaml.Node) { p.nodeEntry(s, name, k, val) })
+}
+
+// nodeEntry reads the entry name: val of the nodes mapping, whose key is k.
+func (p *parser) nodeEntry(s *rawSpec, name string, k, val *yaml.Node) {
+	if !isIdent(name) {
+		p.badName(p.pos(k), "nodes", name)
+		return
+	}
+	n := p.newRawNode()
+	n.name, n.pos = name, p.pos(k)
+	switch {
+	case val.Kind == yaml.ScalarNode && val.Tag == "!!str" && (!p.isSimpleCall(val.Value) || p.blocks[callName(val.Value)] != nil):
+		p.formulaNode(s, n, val)
+		return
+	case val.Kind == yaml.ScalarNode && val.Tag == "!!str":
+		n.broken = !p.shortForm(n, val)
+	case val.Kind == yaml.MappingNode:
+		n.broken = !p.longForm(n, val)
+	default:
+		p.errorf(p.pos(val), "nodes.%s: expected an op call like add(a, b) or a mapping {op: …, in: […]}, found %s", name, describe(val))
+		n.broken = true
+	}
+	s.nodes = append(s.nodes, n)
 }
 
 // longForm reads {op: name, in: [args], label: text}.
