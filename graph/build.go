@@ -157,6 +157,9 @@ func (p *parser) build(s *rawSpec) *Graph {
 		g.push(n)
 	}
 	p.buildGroups(g, s)
+	// The raw nodes are not needed any more: let the collector have them
+	// before shapes and values are computed.
+	s.nodes, s.leaves, p.rawSlab, p.argSlab = nil, nil, nil, nil
 	if len(order) < len(ops) {
 		// Cycles were reported; the shapes of the nodes outside them are
 		// still checked.

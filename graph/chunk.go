@@ -43,8 +43,10 @@ type nodeChunks struct {
 	used bool
 }
 
+// nodeChunk is a chunk of the nodes mapping: bytes start to end of the
+// spec, lines line to endLine (from 0), holding entries entries.
 type nodeChunk struct {
-	start, end, line, entries int
+	start, end, line, endLine, entries int
 }
 
 // splitNodes cuts the nodes mapping of src, whose lines are lines, into
@@ -93,7 +95,7 @@ scan:
 			}
 			if cur.line < 0 || end-cur.line >= chunkLines {
 				if cur.line >= 0 {
-					cur.end = off
+					cur.end, cur.endLine = off, end
 					c.chunks = append(c.chunks, cur)
 				}
 				cur = nodeChunk{start: off, line: end}
@@ -108,7 +110,7 @@ scan:
 	if cur.line < 0 || len(c.chunks) == 0 {
 		return nil
 	}
-	cur.end = min(off, len(src))
+	cur.end, cur.endLine = min(off, len(src)), end
 	c.chunks = append(c.chunks, cur)
 	// The head keeps every line, those of the mapping blank, so that its
 	// line numbers are the file's.
@@ -148,27 +150,101 @@ func (c *nodeChunks) matches(root, k, v *yaml.Node) bool {
 func (p *parser) chunkedNodes(s *rawSpec) {
 	src := p.chunks.src
 	seen := make(map[string]keyPos, p.chunks.entries)
+	var fast []yaml.Node
 	for _, ch := range p.chunks.chunks {
-		var doc yaml.Node
-		if err := yaml.Unmarshal(src[ch.start:ch.end], &doc); err != nil || len(doc.Content) != 1 {
-			p.gaveUp = true
-			return
-		}
-		m := doc.Content[0]
-		if m.Kind != yaml.MappingNode || m.Style&yaml.FlowStyle != 0 || len(m.Content) != 2*ch.entries || !shiftLines(m, ch.line) {
-			p.gaveUp = true
-			return
-		}
-		for i := 0; i < len(m.Content); i += 2 {
-			k := m.Content[i]
-			if k.Column != p.chunks.indent+1 || strings.TrimLeft(p.lines[k.Line-1][:p.chunks.indent], " ") != "" {
+		m, ok := p.simpleChunk(ch, &fast)
+		if !ok {
+			var doc yaml.Node
+			if err := yaml.Unmarshal(src[ch.start:ch.end], &doc); err != nil || len(doc.Content) != 1 {
 				p.gaveUp = true
 				return
+			}
+			m = doc.Content[0]
+			if m.Kind != yaml.MappingNode || m.Style&yaml.FlowStyle != 0 || len(m.Content) != 2*ch.entries || !shiftLines(m, ch.line) {
+				p.gaveUp = true
+				return
+			}
+			for i := 0; i < len(m.Content); i += 2 {
+				k := m.Content[i]
+				if k.Column != p.chunks.indent+1 || strings.TrimLeft(p.lines[k.Line-1][:p.chunks.indent], " ") != "" {
+					p.gaveUp = true
+					return
+				}
 			}
 		}
 		p.entries(m, "nodes", nil, seen, func(name string, k, val *yaml.Node) { p.nodeEntry(s, name, k, val) })
 	}
 }
+
+// simpleChunk makes the mapping of a chunk without yaml.v3 when every
+// entry is written the simplest way, "  name: op(args)" on one ASCII line
+// (what generated specs look like), and returns false otherwise. Its nodes
+// are those yaml.v3 makes of such lines (the tests check it), in *nodes,
+// which the next chunk reuses: nothing keeps a YAML node.
+func (p *parser) simpleChunk(ch nodeChunk, nodes *[]yaml.Node) (*yaml.Node, bool) {
+	indent := p.chunks.indent
+	if cap(*nodes) < 2*ch.entries+1 {
+		*nodes = make([]yaml.Node, 2*ch.entries+1)
+	}
+	ns := (*nodes)[:2*ch.entries+1]
+	clear(ns)
+	m := &ns[0]
+	m.Kind, m.Tag, m.Line, m.Column = yaml.MappingNode, "!!map", ch.line+1, indent+1
+	content := make([]*yaml.Node, 0, 2*ch.entries)
+	for i := ch.line; i < ch.endLine; i++ {
+		line := p.lines[i]
+		if isCommentOrBlank(line, false) {
+			if strings.ContainsRune(line, '\t') {
+				return nil, false
+			}
+			continue
+		}
+		if len(line) <= indent || line[indent] == ' ' || len(content) == 2*ch.entries {
+			// A continuation line, or a line past the chunk's entries.
+			return nil, false
+		}
+		key, value, ok := simpleEntry(line[indent:])
+		if !ok {
+			return nil, false
+		}
+		k, v := &ns[len(content)+1], &ns[len(content)+2]
+		k.Kind, k.Tag, k.Value, k.Line, k.Column = yaml.ScalarNode, "!!str", key, i+1, indent+1
+		v.Kind, v.Tag, v.Value, v.Line, v.Column = yaml.ScalarNode, "!!str", value, i+1, len(line)-len(strings.TrimLeft(line[indent+len(key)+1:], " "))+1
+		content = append(content, k, v)
+	}
+	if len(content) != 2*ch.entries {
+		return nil, false
+	}
+	m.Content = content
+	return m, true
+}
+
+// simpleEntry splits "name: value" into its name and value when the
+// name is an identifier YAML reads as a string, and the value a plain
+// scalar that YAML can only read as a string: printable ASCII without
+// the characters that end or quote a plain scalar or start a comment,
+// beginning with a letter, and with a parenthesis, a space or an operator
+// in it, which no YAML boolean, null or number has.
+func simpleEntry(s string) (key, value string, ok bool) {
+	colon := strings.IndexByte(s, ':')
+	if colon < 1 || colon+2 >= len(s) || s[colon+1] != ' ' || !isIdent(s[:colon]) || yamlWords[strings.ToLower(s[:colon])] {
+		return "", "", false
+	}
+	key, value = s[:colon], strings.Trim(s[colon+1:], " ")
+	if value == "" || !isIdentStart(value[0]) || !strings.ContainsAny(value, "( +-*/^") {
+		return "", "", false
+	}
+	for i := 0; i < len(value); i++ {
+		if c := value[i]; c < ' ' || c > '~' || strings.IndexByte(":#'\"\\{}[]&*!|>%@`", c) >= 0 {
+			return "", "", false
+		}
+	}
+	return key, value, true
+}
+
+// yamlWords are the plain scalars, in lower case, that YAML may read as
+// something else than a string.
+var yamlWords = map[string]bool{"y": true, "n": true, "yes": true, "no": true, "on": true, "off": true, "true": true, "false": true, "null": true}
 
 // shiftLines adds lines to the line of n and of everything in it; it
 // returns false when it meets an alias, which a spec may not hold.

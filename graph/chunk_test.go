@@ -213,6 +213,59 @@ func TestLargeChainIsReadInChunks(t *testing.T) {
 	}
 }
 
+// simpleLines are entries simpleChunk must read as yaml.v3 does, or leave
+// to it.
+var simpleLines = []string{
+	"add(n3, 1)", "add(n3,1)  ", "n3 * 2 + 1", "tanh (n3)", "neg(n3) # note", "yes", "true", "null", "~",
+	"n3", "x1 - 2", "f(a: b)", "f(a, 'b')", "f(\"b\")", "1 + n3", "-n3", "[n3]", "{op: neg, in: [n3]}",
+	"&a neg(n3)", "!!str neg(n3)", "neg(n3) ", "neg(n3)\t", "pow(n3, 2)^2", "a@b", "a`b", "sin(n3)%2", "é(n3)",
+}
+
+// TestSimpleChunks checks that the entries read without yaml.v3 are read
+// as yaml.v3 reads them, on every layout of the chunk cases and on every
+// entry of simpleLines, with a few keys YAML may not read as strings.
+func TestSimpleChunks(t *testing.T) {
+	defer graph.SetChunkLines(2)()
+	compared := 0
+	check := func(name, src string) {
+		n, diff := graph.SimpleChunks([]byte(src))
+		if diff != "" {
+			t.Errorf("%s: %s", name, diff)
+		}
+		compared += n
+	}
+	for _, c := range chunkCases {
+		check(c.name, c.src)
+	}
+	for _, v := range simpleLines {
+		for _, key := range []string{"n4", "yes", "On", "null", "true", "x_1"} {
+			src := edit(chain(8, "", ""), "n4", "  "+key+": "+v)
+			check(key+": "+v, src)
+			sameChunked(t, key+": "+v, []byte(src), graph.Limits{}, 1)
+		}
+	}
+	if compared < 100 {
+		t.Errorf("only %d chunks were read without yaml.v3", compared)
+	}
+}
+
+// FuzzSimpleChunks checks that the entries read without yaml.v3 are read
+// as yaml.v3 reads them, on any input.
+func FuzzSimpleChunks(f *testing.F) {
+	for _, c := range chunkCases {
+		f.Add([]byte(c.src))
+	}
+	for _, v := range simpleLines {
+		f.Add([]byte(edit(chain(8, "", ""), "n4", "  n4: "+v)))
+	}
+	f.Fuzz(func(t *testing.T, src []byte) {
+		defer graph.SetChunkLines(1)()
+		if _, diff := graph.SimpleChunks(src); diff != "" {
+			t.Error(diff)
+		}
+	})
+}
+
 // FuzzChunkedLoad checks that reading the nodes mapping in chunks of one
 // line gives what the whole document gives, on any input.
 func FuzzChunkedLoad(f *testing.F) {

@@ -3,6 +3,8 @@ package graph
 import (
 	"fmt"
 	"strings"
+
+	"gopkg.in/yaml.v3"
 )
 
 // SetChunkLines sets the size of the chunks the nodes mapping is read in
@@ -55,4 +57,52 @@ func Dump(g *Graph) string {
 		fmt.Fprintf(&b, "%+v\n", w)
 	}
 	return b.String()
+}
+
+// SimpleChunks compares, for every chunk of src's nodes mapping that
+// simpleChunk reads, its mapping with the one yaml.v3 makes of the same
+// lines. It returns the number of chunks compared and the first
+// difference, or "".
+func SimpleChunks(src []byte) (compared int, diff string) {
+	p := &parser{file: "s.yaml", limits: DefaultLimits.withDefaults(), ops: builtin}
+	p.lines = SourceLines(src)
+	if !p.checkText(src) {
+		return 0, ""
+	}
+	if p.chunks = splitNodes(src, p.lines); p.chunks == nil {
+		return 0, ""
+	}
+	var fast []yaml.Node
+	for _, ch := range p.chunks.chunks {
+		m, ok := p.simpleChunk(ch, &fast)
+		if !ok {
+			continue
+		}
+		compared++
+		var doc yaml.Node
+		if err := yaml.Unmarshal(src[ch.start:ch.end], &doc); err != nil {
+			return compared, fmt.Sprintf("chunk at line %d: read simply, but yaml.v3 says %v", ch.line+1, err)
+		}
+		if len(doc.Content) != 1 || !shiftLines(doc.Content[0], ch.line) {
+			return compared, fmt.Sprintf("chunk at line %d: read simply, but yaml.v3 makes %d documents or an alias", ch.line+1, len(doc.Content))
+		}
+		want := doc.Content[0]
+		if got, w := scalarFields(m), scalarFields(want); got != w {
+			return compared, fmt.Sprintf("chunk at line %d: read simply as %s, by yaml.v3 as %s", ch.line+1, got, w)
+		}
+		if len(m.Content) != len(want.Content) {
+			return compared, fmt.Sprintf("chunk at line %d: %d keys and values read simply, %d by yaml.v3", ch.line+1, len(m.Content), len(want.Content))
+		}
+		for i := range m.Content {
+			if got, w := scalarFields(m.Content[i]), scalarFields(want.Content[i]); got != w {
+				return compared, fmt.Sprintf("chunk at line %d: read simply as %s, by yaml.v3 as %s", ch.line+1, got, w)
+			}
+		}
+	}
+	return compared, ""
+}
+
+// scalarFields writes out what the loader reads of a YAML node.
+func scalarFields(n *yaml.Node) string {
+	return fmt.Sprintf("{kind %d style %d tag %s value %q at %d:%d, %d children}", n.Kind, n.Style, n.Tag, n.Value, n.Line, n.Column, len(n.Content))
 }

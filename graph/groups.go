@@ -155,12 +155,19 @@ func (p *parser) buildGroups(g *Graph, s *rawSpec) {
 		}
 		put(n, r.name, r.pos)
 	}
+	// Only the few entries with a group key are looked up.
 	for _, l := range s.leaves {
+		if l.group.name == "" {
+			continue
+		}
 		if n := g.byName[l.name]; n != nil && n.Pos == l.pos {
 			keyed(n, l.group)
 		}
 	}
 	for _, rn := range s.nodes {
+		if rn.m().group.name == "" {
+			continue
+		}
 		if n := g.byName[rn.name]; n != nil && n.Pos == rn.pos {
 			keyed(n, rn.m().group)
 		}

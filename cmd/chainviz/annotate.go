@@ -42,6 +42,7 @@ func newAnnotateCmd(s streams) *cobra.Command {
 
 // runAnnotate loads, differentiates and prints one spec.
 func runAnnotate(s streams, opts *annotateOptions) error {
+	tightHeap()
 	if opts.order < 1 || opts.order > backward.MaxOrder {
 		return fmt.Errorf("--order must be between 1 and %d, found %d", backward.MaxOrder, opts.order)
 	}

@@ -47,6 +47,7 @@ func newCheckCmd(s streams) *cobra.Command {
 
 // runCheck prints the comparison table and fails when a row exceeds tol.
 func runCheck(s streams, opts *checkOptions) error {
+	tightHeap()
 	if opts.order != 1 && opts.order != 2 {
 		return fmt.Errorf("--order must be 1 or 2, found %d", opts.order)
 	}

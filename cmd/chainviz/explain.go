@@ -73,6 +73,7 @@ func newExplainCmd(s streams) *cobra.Command {
 
 // runExplain loads and differentiates one spec and writes its derivations.
 func runExplain(s streams, opts *explainOptions) error {
+	tightHeap()
 	if !slices.Contains(explain.Formats, opts.format) {
 		return fmt.Errorf("--format %s: the formats are %s", opts.format, strings.Join(explain.Formats, ", "))
 	}
