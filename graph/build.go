@@ -21,11 +21,11 @@ func (p *parser) build(s *rawSpec) *Graph {
 			}
 		}
 	}
-	// One map holds every name: the leaves and nodes as they are defined
-	// (to find duplicates and resolve references), then the anonymous
-	// constants; it becomes the graph's index.
+	// One map holds the names of the leaves and nodes as they are defined
+	// (to find duplicates and resolve references); it becomes the graph's
+	// index. The anonymous constants are found by number (see Graph.Node).
 	g := &Graph{Name: s.name, Title: s.title, Description: s.description, WorkLimit: p.limits.MaxWork, Groups: p.groups,
-		byName: make(map[string]*Node, len(s.leaves)+len(s.nodes)+lits)}
+		byName: make(map[string]*Node, len(s.leaves)+len(s.nodes))}
 	p.nodeCtx, p.nodeErrPos = map[*Node]string{}, map[*Node]Pos{}
 	define := func(n *Node) bool {
 		if prev, dup := g.byName[n.Name]; dup {
@@ -116,9 +116,7 @@ func (p *parser) build(s *rawSpec) *Graph {
 			if a.isLit {
 				constSlab = append(constSlab, Node{Name: constNames[consts], Kind: KindConst, Value: Scalar(a.literal), NoGrad: true, Pos: a.pos})
 				consts++
-				c := &constSlab[len(constSlab)-1]
-				g.byName[c.Name] = c
-				n.Inputs = append(n.Inputs, g.push(c))
+				n.Inputs = append(n.Inputs, g.push(&constSlab[len(constSlab)-1]))
 				continue
 			}
 			ref := g.byName[a.ref]
@@ -146,6 +144,7 @@ func (p *parser) build(s *rawSpec) *Graph {
 			n.Inputs = append(n.Inputs, ref)
 		}
 	}
+	g.constants = constSlab
 	if s.output != "" && g.byName[s.output] == nil {
 		p.errorf(s.outputPos, "output: undefined name %q%s", s.output, didYouMean(s.output, definedNames(g.byName)))
 	}

@@ -45,7 +45,7 @@ func Dump(g *Graph) string {
 		if n.spec != nil {
 			fmt.Fprintf(&b, " spec=%+v", *n.spec)
 		}
-		if g.byName[n.Name] != n {
+		if g.Node(n.Name) != n {
 			fmt.Fprintf(&b, " NOT-BY-NAME")
 		}
 		b.WriteByte('\n')

@@ -1,5 +1,10 @@
 package graph
 
+import (
+	"strconv"
+	"strings"
+)
+
 // Kind tells what a node is: a leaf given by the spec (input, param or
 // constant) or an op node computed from its inputs.
 type Kind uint8
@@ -188,7 +193,10 @@ type Graph struct {
 	// loaded under, which whoever evaluates it repeatedly (finite
 	// differences, gradient descent) checks before starting.
 	Work, WorkLimit int
-	byName          map[string]*Node
+	// byName holds the leaves and op nodes by name; constants holds the
+	// anonymous constants #1, #2, … in order.
+	byName    map[string]*Node
+	constants []Node
 }
 
 // GroupKind says where a group comes from.
@@ -226,7 +234,10 @@ type Group struct {
 
 // Node returns the node with the given name, or nil.
 func (g *Graph) Node(name string) *Node {
-	if g.byName == nil {
+	if strings.HasPrefix(name, "#") {
+		if k, err := strconv.Atoi(name[1:]); err == nil && k >= 1 && k <= len(g.constants) && g.constants[k-1].Name == name {
+			return &g.constants[k-1]
+		}
 		return nil
 	}
 	return g.byName[name]
