@@ -23,7 +23,9 @@ func WriteJSON(w io.Writer, a *Annotated) error {
 	if err := a.checkFinite(); err != nil {
 		return err
 	}
-	bw := bufio.NewWriter(w)
+	// A large graph's JSON runs to tens of megabytes: 64 KiB writes take a
+	// sixteenth of the system calls of bufio's default 4 KiB.
+	bw := bufio.NewWriterSize(w, 64<<10)
 	j := &jsonWriter{w: bw}
 	g := a.Graph
 	j.raw("{\n")

@@ -35,6 +35,32 @@ type Builder struct {
 	nodeChunks       [][]Node
 	inChunks         [][]*Node
 	nextNode, nextIn int
+	// common holds the ops the helpers below use most, looked up in ops
+	// on first use (see use).
+	common [numCommon]*Op
+}
+
+// The ops of common.
+const (
+	commonAdd = iota
+	commonSub
+	commonMul
+	commonDiv
+	commonNeg
+	numCommon
+)
+
+// commonNames are the names of the ops of common.
+var commonNames = [numCommon]string{"add", "sub", "mul", "div", "neg"}
+
+// use returns the common op i, looking it up once: derivative rules call
+// these ops for nearly every node of a backward pass. (The rules cannot
+// use the package's op variables, whose initializers hold the rules.)
+func (b *Builder) use(i int) *Op {
+	if b.common[i] == nil {
+		b.common[i] = b.ops.Get(commonNames[i])
+	}
+	return b.common[i]
 }
 
 // slabChunk is the most nodes, and inputs, in one chunk. Chunks start at
@@ -186,19 +212,19 @@ func (b *Builder) Call(name string, in ...*Node) *Node { return b.Apply(b.ops.Ge
 // reads like its formula: b.Mul(g, b.Cos(a)).
 
 // Add returns a + b (broadcasting).
-func (b *Builder) Add(x, y *Node) *Node { return b.Call("add", x, y) }
+func (b *Builder) Add(x, y *Node) *Node { return b.Apply(b.use(commonAdd), nil, x, y) }
 
 // Sub returns x − y (broadcasting).
-func (b *Builder) Sub(x, y *Node) *Node { return b.Call("sub", x, y) }
+func (b *Builder) Sub(x, y *Node) *Node { return b.Apply(b.use(commonSub), nil, x, y) }
 
 // Mul returns x ⊙ y (broadcasting).
-func (b *Builder) Mul(x, y *Node) *Node { return b.Call("mul", x, y) }
+func (b *Builder) Mul(x, y *Node) *Node { return b.Apply(b.use(commonMul), nil, x, y) }
 
 // Div returns x / y (broadcasting).
-func (b *Builder) Div(x, y *Node) *Node { return b.Call("div", x, y) }
+func (b *Builder) Div(x, y *Node) *Node { return b.Apply(b.use(commonDiv), nil, x, y) }
 
 // Neg returns −x.
-func (b *Builder) Neg(x *Node) *Node { return b.Call("neg", x) }
+func (b *Builder) Neg(x *Node) *Node { return b.Apply(b.use(commonNeg), nil, x) }
 
 // Scale returns c·x for a constant c.
 func (b *Builder) Scale(c float64, x *Node) *Node { return b.Mul(b.Const(c), x) }
