@@ -17,8 +17,11 @@ import (
 // annotate` does (load, annotate, write the JSON) per node of a scalar
 // chain. Allocation counts do not depend on the machine's load; the bound
 // leaves room for the few blocks a garbage collection can make the scalar
-// pool allocate again. It was 24 per node before the local derivatives
-// used a recycled scratch tape, 18 after.
+// pool allocate again. It was 86 per node at first, 24 before the local
+// derivatives used a recycled scratch tape, 18 after, 11.6 with slimmer
+// nodes, and about 2 since the nodes mapping is read a chunk of lines at a
+// time, without yaml.v3 for entries written "name: op(args)" (the bound,
+// 12, is the target of the performance issue).
 func TestScalarChainAllocations(t *testing.T) {
 	const n = 10000
 	src := []byte(chainSpec(n))
@@ -35,7 +38,7 @@ func TestScalarChainAllocations(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
-	if perNode := allocs / n; perNode > 20 {
-		t.Errorf("%.0f allocations for a %d-node chain, %.1f per node; at most 20 per node expected", allocs, n, perNode)
+	if perNode := allocs / n; perNode > 12 {
+		t.Errorf("%.0f allocations for a %d-node chain, %.1f per node; at most 12 per node expected", allocs, n, perNode)
 	}
 }
