@@ -534,15 +534,13 @@ func (p *parser) warnUnreached(g *Graph) {
 	}
 }
 
-// definedNames returns the names the spec defines, without the anonymous
-// constants, in sorted order, so that suggestions do not depend on map
-// iteration order.
+// definedNames returns the names the spec defines (the anonymous
+// constants are not in the map) in sorted order, so that suggestions do
+// not depend on map iteration order.
 func definedNames(m map[string]*Node) []string {
 	out := make([]string, 0, len(m))
 	for k := range m {
-		if k[0] != '#' {
-			out = append(out, k)
-		}
+		out = append(out, k)
 	}
 	sort.Strings(out)
 	return out

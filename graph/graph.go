@@ -79,7 +79,19 @@ type nodeSpec struct {
 	keywordPos Pos
 }
 
-// specOf returns n's nodeSpec, making it when n has none.
+// noSpec is what info returns for a node without a nodeSpec; it is never
+// written.
+var noSpec nodeSpec
+
+// info returns what the spec says of n, for reading.
+func (n *Node) info() *nodeSpec {
+	if n.spec == nil {
+		return &noSpec
+	}
+	return n.spec
+}
+
+// specOf returns n's nodeSpec, for writing, making it when n has none.
 func (n *Node) specOf() *nodeSpec {
 	if n.spec == nil {
 		n.spec = &nodeSpec{}
@@ -88,68 +100,33 @@ func (n *Node) specOf() *nodeSpec {
 }
 
 // Label returns the spec's optional display label, or "".
-func (n *Node) Label() string {
-	if n.spec == nil {
-		return ""
-	}
-	return n.spec.label
-}
+func (n *Node) Label() string { return n.info().label }
 
 // Display returns the spec's optional text shown verbatim instead of the
 // name in diagrams and explanations (w2 drawn as w2, not w₂); "" means the
 // name, with its digits as subscripts.
-func (n *Node) Display() string {
-	if n.spec == nil {
-		return ""
-	}
-	return n.spec.display
-}
+func (n *Node) Display() string { return n.info().display }
 
 // Group returns the name of the innermost group the node belongs to (see
 // Graph.Groups), or "" when it belongs to none.
-func (n *Node) Group() string {
-	if n.spec == nil {
-		return ""
-	}
-	return n.spec.group
-}
+func (n *Node) Group() string { return n.info().group }
 
 // Owner returns the node whose formula the node is a sub-expression of (L
 // for L.1), or the block call it was expanded for (h1 for h1.z); ""
 // otherwise.
-func (n *Node) Owner() string {
-	if n.spec == nil {
-		return ""
-	}
-	return n.spec.owner
-}
+func (n *Node) Owner() string { return n.info().owner }
 
 // Block returns the block whose call made the node, or "".
-func (n *Node) Block() string {
-	if n.spec == nil {
-		return ""
-	}
-	return n.spec.block
-}
+func (n *Node) Block() string { return n.info().block }
 
 // Expr returns the formula text the node computes, as written, for a
 // sub-expression node and for the owner of a formula with sub-expressions;
 // "" otherwise.
-func (n *Node) Expr() string {
-	if n.spec == nil {
-		return ""
-	}
-	return n.spec.expr
-}
+func (n *Node) Expr() string { return n.info().expr }
 
 // keywordPos returns where the node's keyword argument is written, or the
 // zero Pos.
-func (n *Node) keywordPos() Pos {
-	if n.spec == nil {
-		return Pos{}
-	}
-	return n.spec.keywordPos
-}
+func (n *Node) keywordPos() Pos { return n.info().keywordPos }
 
 // LocalExpr returns the formula of ∂n/∂n.Inputs[arg] that the op writes.
 func (n *Node) LocalExpr(arg int) string {

@@ -141,8 +141,10 @@ func (p *parser) load(src []byte) (*Graph, error) {
 	if !ok {
 		return nil, p.truncated(p.diags)
 	}
-	p.checkAliases(doc)
-	if len(p.diags) > 0 {
+	if !p.checkAliases(doc) {
+		// The head of chunks gives up: the whole document says which
+		// alias comes first.
+		p.gaveUp = p.chunks != nil
 		return nil, p.truncated(p.diags)
 	}
 	spec := p.parseSpec(doc)
@@ -211,10 +213,6 @@ func (p *parser) decode(src []byte) (*yaml.Node, bool) {
 		return nil, false
 	} else if err != io.EOF {
 		p.yamlError(src, err)
-		return nil, false
-	}
-	if p.chunks != nil && !p.checkAliases(&doc) {
-		p.gaveUp = true
 		return nil, false
 	}
 	return &doc, true
