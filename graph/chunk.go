@@ -148,32 +148,39 @@ func (c *nodeChunks) matches(root, k, v *yaml.Node) bool {
 // it whole; it gives up (see gaveUp) when a chunk is not what the whole
 // document would make of its lines.
 func (p *parser) chunkedNodes(s *rawSpec) {
-	src := p.chunks.src
 	seen := make(map[string]keyPos, p.chunks.entries)
 	var fast []yaml.Node
 	for _, ch := range p.chunks.chunks {
 		m, ok := p.simpleChunk(ch, &fast)
 		if !ok {
-			var doc yaml.Node
-			if err := yaml.Unmarshal(src[ch.start:ch.end], &doc); err != nil || len(doc.Content) != 1 {
+			if m, ok = p.yamlChunk(ch); !ok {
 				p.gaveUp = true
 				return
-			}
-			m = doc.Content[0]
-			if m.Kind != yaml.MappingNode || m.Style&yaml.FlowStyle != 0 || len(m.Content) != 2*ch.entries || !shiftLines(m, ch.line) {
-				p.gaveUp = true
-				return
-			}
-			for i := 0; i < len(m.Content); i += 2 {
-				k := m.Content[i]
-				if k.Column != p.chunks.indent+1 || strings.TrimLeft(p.lines[k.Line-1][:p.chunks.indent], " ") != "" {
-					p.gaveUp = true
-					return
-				}
 			}
 		}
 		p.entries(m, "nodes", nil, seen, func(name string, k, val *yaml.Node) { p.nodeEntry(s, name, k, val) })
 	}
+}
+
+// yamlChunk parses a chunk with yaml.v3 and returns its mapping, with the
+// file's line numbers, or false when it is not a block mapping of the
+// chunk's entries, each at the entries' indentation, without aliases.
+func (p *parser) yamlChunk(ch nodeChunk) (*yaml.Node, bool) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(p.chunks.src[ch.start:ch.end], &doc); err != nil || len(doc.Content) != 1 {
+		return nil, false
+	}
+	m := doc.Content[0]
+	if m.Kind != yaml.MappingNode || m.Style&yaml.FlowStyle != 0 || len(m.Content) != 2*ch.entries || !shiftLines(m, ch.line) {
+		return nil, false
+	}
+	for i := 0; i < len(m.Content); i += 2 {
+		k := m.Content[i]
+		if k.Column != p.chunks.indent+1 || strings.TrimLeft(p.lines[k.Line-1][:p.chunks.indent], " ") != "" {
+			return nil, false
+		}
+	}
+	return m, true
 }
 
 // simpleChunk makes the mapping of a chunk without yaml.v3 when every
